@@ -1,0 +1,36 @@
+# The two commands a new user runs: `make reports` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TABLES := data/processed
+
+.PHONY: install annotate reports test lab browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name workbench --display-name "Workbench (Python 3)"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+annotate: install
+	$(BIN)/python -m workbench annotate data/raw --out $(TABLES)
+
+reports: annotate
+	$(BIN)/python -m workbench report --tables $(TABLES) --corpus data/raw --out reports
+
+# Debian's chromium checks the rendered reports in the tests (headless).
+browser:
+	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: install browser
+	$(BIN)/python -m pytest -q
+
+lab: install
+	$(BIN)/python -m workbench.lab
+
+clean:
+	rm -rf $(TABLES) reports data/interim
