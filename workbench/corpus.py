@@ -246,8 +246,8 @@ def parse_article(text: str, file: str) -> Article:
                 labels[title_index] = "title"
                 title = text[top[title_index][0]:top[title_index][1]].strip()
                 for j in range(title_index):
-                    line_j = text[top[j][0]:top[j][1]]
-                    if BOILERPLATE_LINE.match(line_j) or text[top[j][0]:top[j][1]].strip() == title:
+                    # above the title: site navigation, except photo captions
+                    if not CREDIT.search(text[top[j][0]:top[j][1]]):
                         labels[j] = "boilerplate"
             for j in range(byline_index):
                 if labels[j] == "body" and (BOILERPLATE_LINE.match(text[top[j][0]:top[j][1]])

@@ -13,8 +13,8 @@ from .model import Sentence
 
 # A photo credit: "(Ảnh: AP)", "Ảnh: Reuters.", "ẢNH: REUTERS", "- Ảnh: AFP", "Ảnh IT", "Ảnh Getty".
 CREDIT = re.compile(
-    r"[\s\-–—|]*[\(\[]?\s*(?:Ảnh|ẢNH|Nguồn ảnh|Photo)\s*(?::|minh họa:?)?\s*"
-    r"[^\s()\[\].]*(?:[ /][A-ZĐ][^\s()\[\].]*){0,3}\s*[\)\]]?\.?\s*$"
+    r"[\s\-–—|]*[\(\[]?\s*(?:(?:Ảnh|ẢNH|Nguồn ảnh|Photo)\s*(?:minh họa)?\s*:\s*[^\n.()\[\]]{1,45}"
+    r"|(?:Ảnh|ẢNH)\s+[A-ZĐ][\w/]*(?:\s[A-ZĐ][\w/]*){0,2})\s*[\)\]]?\.?\s*$"
 )
 # Caption marks crawled from image blocks: "- Ảnh 1.", "hinh 1".
 IMAGE_MARK = re.compile(r"\s*[-–]\s*Ảnh\s+\d+\.?\s*$|\bhinh \d+\s*$")
