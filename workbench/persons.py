@@ -44,7 +44,7 @@ _VIET_SYLLABLE = re.compile(_ONSET + r"[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?")
 _CONNECTORS = frozenset({"về", "người", "tại", "phía"})
 _PLURAL_HONORIFICS = frozenset({"hai ông", "các ông", "hai bà", "các bà", "hai vị"})
 _CLAUSE_BREAK = re.compile(r"[;:!?\"“”()\[\]]")
-_APPOSITION = re.compile(r"(?:,|\s[-–—])\s*$")
+_APPOSITION = re.compile(r",\s*$")
 _COORDINATION = re.compile(r"^\s*(?:,|và|cùng)\s*$")
 
 
@@ -431,7 +431,12 @@ def _sentence_mentions(text: str, sentence: Sentence, kb: _Knowledge,
         candidates.append((match.start(), match.end(), None, kb.by_form[fold(match.group())]))
     words = [w for w in _words(text, s_start, s_end)
              if not any(s <= w.start() < e for s, e in listed_spans)]
+    runs: list[list[re.Match]] = []
     for run in _runs(text, words):
+        gaps = {text[a.end():b.start()] for a, b in zip(run, run[1:])}
+        # "Trump-Putin", "Nga-Mỹ": a hyphen compound names several parties, not one person.
+        runs.extend([[w] for w in run] if gaps == {"-"} else [run])
+    for run in runs:
         raw_start = run[0].start()
         run = _trim(text, run, kb, titles, lexicon)
         if run:
@@ -525,12 +530,12 @@ def _similar(a: str, b: str) -> bool:
     """Guarded spelling match of two folded surnames ("kuleba"/"kubela", "zelensky"/"zelenskyy")."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 5 or a[0] != b[0]:
+    if min(len(a), len(b)) < 6 or a[0] != b[0]:
         return False
-    if abs(len(a) - len(b)) <= 2 and min(len(a), len(b)) >= 6 and (a.startswith(b) or b.startswith(a)):
+    if abs(len(a) - len(b)) <= 2 and (a.startswith(b) or b.startswith(a)):
         return True
     distance = _osa(a, b)
-    return distance <= 1 or (distance == 2 and min(len(a), len(b)) >= 6 and sorted(a) == sorted(b))
+    return distance <= 1 or (distance == 2 and sorted(a) == sorted(b))
 
 
 def _resolve(mentions: list[_Mention], kb: _Knowledge) -> list[_Person]:
@@ -555,8 +560,9 @@ def _resolve(mentions: list[_Mention], kb: _Knowledge) -> list[_Person]:
             continue
         match = None
         for person in persons:
-            if person.canonical and mention.surname in {fold(f.split()[-1])
-                                                        for f in kb.known[person.canonical].forms}:
+            if person.canonical and any(
+                    fold(f.split()[-1]) == mention.surname and fold(f)[:1] == mention.given[:1]
+                    for f in kb.known[person.canonical].forms):
                 match = person
                 break
             if any(_similar(mention.surname, key) for key in person.keys()) and (
