@@ -7,10 +7,12 @@ TABLES := data/processed
 
 .PHONY: install annotate reports test lab browser clean
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package (uv pip compile pyproject.toml --extra test -o requirements.lock).
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name workbench --display-name "Workbench (Python 3)"
 	touch $(STAMP)
 
