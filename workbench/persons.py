@@ -142,7 +142,7 @@ def _knowledge() -> _Knowledge:
 
     lexicon_rows = [(row["name"].strip(), row["kind"].strip(), (row.get("side") or "").strip())
                     for row in load_table("nonpersons")]
-    named = [r for r in lexicon_rows if r[1] in ("country", "place", "org", "media")]
+    named = [r for r in lexicon_rows if r[1] in ("country", "place", "org", "media", "other")]
     named += [r for r in _place_rows() if fold(r[0]) not in by_form]
     lexicon_info: dict[str, tuple[str, str]] = {}
     phrases = []
@@ -294,7 +294,8 @@ def _trim(text: str, run: list[re.Match], kb: _Knowledge,
         if 0 < lead < len(run) and any(_has_tone(w.group()) for w in run[:lead]):
             run = run[lead:]
             changed = True
-    while run and (run[-1].group() in _PARTICLES or _is_initial(run[-1].group())):
+    while run and (run[-1].group() in _PARTICLES or _is_initial(run[-1].group())
+                   or run[-1].group() in ("Jr", "Sr")):
         run = run[:-1]
     while run and run[0].group() in _PARTICLES:
         run = run[1:]
@@ -384,9 +385,11 @@ def _context(text: str, start: int, floor: int, kb: _Knowledge,
     if previous is not None and not text[previous.end:chunk_end].strip():
         chunk_end = previous.start  # "Trợ lý của Tổng thống Nga Vladimir Putin, ông Yury Ushakov"
     chunk_start = _clause_start(text, chunk_end)
-    chunk = text[chunk_start:chunk_end].split(",")[-1].strip()
+    if previous is not None and chunk_start < previous.end <= chunk_end:
+        chunk_start = previous.end
+    chunk = re.split(r",|\svà\s|\scùng\s", text[chunk_start:chunk_end])[-1].strip()
     head = kb.title_anywhere.match(chunk)
-    if not head or _title_kind(kb, head.group()) in ("honorific", "relation"):
+    if not head or _title_kind(kb, head.group()) == "honorific":
         return out
     chunk = re.sub(r"(?:\s+(?:ông|bà|của|ngài))+$", "", chunk, flags=re.IGNORECASE)
     out.titled = True
@@ -414,7 +417,10 @@ def _clause_start(text: str, position: int) -> int:
 
 
 def _cue_before(text: str, start: int, floor: int, kb: _Knowledge) -> bool:
-    words = text[floor:start].split()[-3:]
+    words = text[floor:start].split()
+    while words and _is_acronym(words[-1]):
+        words.pop()  # "tàu sân bay USS Gerald R. Ford"
+    words = words[-3:]
     return any(fold(" ".join(words[i:])) in kb.cues for i in range(len(words)))
 
 
