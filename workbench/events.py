@@ -724,6 +724,7 @@ def _to_event(text: str, group: _Group) -> Event:
         names = list(venue_mention.venue_names)
     attrs = {"mentions": [[m.trigger.start, m.trigger.end] for m in mentions],
              "triggers": [m.trigger.text for m in mentions], "sides": group.sides,
+             "person_sides": sorted({x for m in mentions for x in m.person_sides}),
              "round": group.round, "private": any(m.private for m in mentions),
              "date_text": group.date_text,
              "status_cues": [list(m.status) for m in mentions]}
