@@ -56,7 +56,7 @@ _MULTILATERAL = re.compile(r"\b\d+ (?:nước|quốc gia)\b|\bcác nước\b|\bc
 _RAW_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{4})?\b|\bhôm nay\b|\bsáng nay\b|\bhôm qua\b|"
                        r"\bđêm qua\b|\bngày mai\b|\btháng \d{1,2}\b")
 _SUBORDINATE = re.compile(r"\b(?:kể từ khi|từ khi|trước khi|sau khi|kể từ năm)\b")
-_SPEAKER_SUBJECT = re.compile(r"^\W*(?:rằng\s+)?(?:ông|bà|mình|ông ấy|bà ấy)\b")
+_SPEAKER_SUBJECT = re.compile(r"^\W*(?:rằng\s+)?(?:ông ấy|bà ấy|ông|bà|mình)\b(?!\s+[A-ZĐÀ-Ỹ])")
 _VENUE_PREFIX = re.compile(
     r"(?:\b(?:tại|ở|đến|tới|sang|thăm|thuộc|là|gồm)\s+(?:(?:thành phố|TP\.?|thủ đô|thị trấn|bang|tỉnh|đất|"
     r"khách sạn|cung điện|khu nghỉ dưỡng|căn cứ)\s+(?:nghỉ dưỡng\s+|cảng\s+)?)?"
@@ -168,10 +168,11 @@ def _is_venue_candidate(text: str, place: Span, floor: int) -> bool:
     before = text[max(floor, place.start - 40):place.start]
     if not _VENUE_PREFIX.search(before):
         return False
-    if re.search(r"\b(?:là|gồm)\s+$", before) and not re.search(r"địa điểm", before):
+    if re.search(r"\b(?:là|gồm)\s+$", before) and not re.search(r"địa điểm", text[floor:place.start],
+                                                                   re.IGNORECASE):
         return False
     head = fold(before)
-    return not any(re.search(r"\b" + re.escape(c) + r"\s+(?:\w+\s+){0,3}(?:tai|o)\s+$", head)
+    return not any(re.search(r"\b" + re.escape(c) + r"\s+(?:\w+\s+){0,3}(?:tai|o)\s*$", head)
                    for c in _conflict_nouns())
 
 
@@ -298,7 +299,7 @@ def _assign_venue(text: str, mention: _Mention, mine: list[Span], places: list[S
     s = mention.sentence
     t = mention.trigger
     candidates = [p for p in mine if _is_venue_candidate(text, p, s.start)]
-    after = [p for p in candidates if p.start >= t.end and p.start - t.end <= 60]
+    after = [p for p in candidates if p.start >= t.end and p.start - t.end <= 90]
     before = [p for p in candidates if p.end <= t.start]
     if mention.type == "visit" and after:
         listed = [after[0]]
@@ -355,7 +356,7 @@ def _assign_date(text: str, mention: _Mention, mine: list[Span], reporting: list
 
 def _is_party(text: str, place: Span, previous: Span | None, trigger: _Cue, floor: int) -> bool:
     before = text[max(floor, place.start - 40):place.start]
-    if re.search(r"(?:" + "|".join(map(re.escape, _conflict_nouns())) + r")\s+với\s+$", fold(before)):
+    if re.search(r"(?:" + "|".join(map(re.escape, _conflict_nouns())) + r")\s+voi\s*$", fold(before)):
         return False
     if _PARTY_MARKER.search(before):
         return True
