@@ -299,7 +299,7 @@ def _assign_venue(text: str, mention: _Mention, mine: list[Span], places: list[S
     s = mention.sentence
     t = mention.trigger
     candidates = [p for p in mine if _is_venue_candidate(text, p, s.start)]
-    after = [p for p in candidates if p.start >= t.end and p.start - t.end <= 90]
+    after = [p for p in candidates if p.start >= t.end and p.start - t.end <= 60]
     before = [p for p in candidates if p.end <= t.start]
     if mention.type == "visit" and after:
         listed = [after[0]]
