@@ -81,7 +81,8 @@ def test_merge_planned_then_cancelled_is_one_event_with_the_latest_status():
     row = table.iloc[0]
     assert row["status"] == "cancelled" and row["venue"] == "Budapest"
     assert int(row["n_articles"]) == 2 and not bool(row["conflict"])
-    assert [s[0] for s in row["sources"]] == ["a.txt", "b.txt"]
+    assert [s["file"] for s in row["source_spans"]] == ["a.txt", "b.txt"]
+    assert row["sources"][0] == f"a.txt:0-{len(planned['evidence'])}"
 
 
 def test_merge_reports_of_one_article_keep_their_own_ids():

@@ -255,8 +255,10 @@ def merged_table(events_with_ids):
     Columns: ``event_id``, ``type``, ``status`` (the latest report's, by
     publication date), ``statuses`` (every report's), ``date`` (best
     precision), ``venue``, ``participants`` (union), ``n_articles``,
-    ``n_reports``, ``first_published``, ``last_published``, ``sources`` (list
-    of ``(file, evidence_start, evidence_end)``) and ``conflict`` (reports give
+    ``n_reports``, ``first_published``, ``last_published``, ``sources`` (one
+    ``"file:evidence_start-evidence_end"`` per report, oldest first),
+    ``source_spans`` (the same as ``{"file", "evidence_start", "evidence_end"}``
+    records, so the table stores in Parquet) and ``conflict`` (reports give
     incompatible dates, or different statuses at the same publication date),
     with ``conflict_reason``.
 
@@ -302,7 +304,10 @@ def merged_table(events_with_ids):
             "n_articles": len({r.get("article_id") for r in records}), "n_reports": len(records),
             "first_published": min(published) if published else None,
             "last_published": max(published) if published else None,
-            "sources": [(r.get("file"), int(r.get("evidence_start")), int(r.get("evidence_end"))) for r, _ in dated],
+            "sources": [f"{r.get('file')}:{int(r.get('evidence_start'))}-{int(r.get('evidence_end'))}"
+                        for r, _ in dated],
+            "source_spans": [{"file": str(r.get("file")), "evidence_start": int(r.get("evidence_start")),
+                              "evidence_end": int(r.get("evidence_end"))} for r, _ in dated],
             "conflict": bool(reasons), "conflict_reason": "; ".join(reasons),
         })
     return pd.DataFrame(out)
