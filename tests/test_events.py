@@ -297,3 +297,34 @@ def test_events_key_is_readable_and_ordered():
     assert event_key("2025-08-15", "Anchorage", ["Vladimir Putin", "Donald Trump"], "summit") == \
         "2025-08-15-anchorage-putin-trump-summit"
     assert event_key(None, None, ["Marco Rubio"], "call") == "undated-rubio-call"
+
+
+def test_events_plural_mention_without_date_or_cue_is_talk_in_general():
+    assert _events("Các cuộc thảo luận dựa trên tình hình thực địa ở Ukraine và ông Zelensky.") == []
+
+
+def test_events_today_with_its_numeric_day_is_one_day():
+    text = ("Sáng nay 28/2, phái đoàn Ukraine đã tới Belarus để chuẩn bị cho cuộc đàm phán với Nga. "
+            "Cuộc đàm phán dự kiến diễn ra sáng nay tại Gomel.")
+    event = _one(text, published=None)
+    assert (event.status, event.venue) == ("planned", "Gomel")
+
+
+def test_events_today_and_another_unresolved_day_are_two_calls():
+    text = ("Cuộc điện đàm hôm nay giữa ông Trump và ông Putin kéo dài hai giờ. "
+            "Kể từ cuộc điện đàm hôm 12/2 giữa ông Trump và ông Putin, quan hệ hai nước đã cải thiện.")
+    assert [e.type for e in _events(text, published=None)] == ["call", "call"]
+
+
+def test_events_reporting_thêm_is_not_a_new_round():
+    text = ("Ông Peskov nói thêm rằng cuộc đàm phán giữa Nga và Ukraine sẽ diễn ra tại Istanbul ngày 10/11. "
+            "Vòng đàm phán giữa Nga và Ukraine tại Istanbul dự kiến khai mạc ngày 10/11.")
+    event = _one(text)
+    assert (event.venue, event.date, event.attrs["round"]) == ("Istanbul", "2025-11-10", "")
+
+
+def test_events_another_summit_is_not_the_one_already_held():
+    text = ("Ông Trump đã gặp ông Putin tại Anchorage ngày 15/8. "
+            "Hai bên đang bàn việc tổ chức thêm một hội nghị thượng đỉnh giữa ông Trump và ông Putin.")
+    events = _events(text)
+    assert [(e.status, e.venue) for e in events] == [("held", "Anchorage"), ("planned", None)]

@@ -49,7 +49,7 @@ _HERE = re.compile(r"\b(?:tại|ở) (?:đây|đó)\b")
 _ORDINAL = re.compile(r"^\W*(?:\w+\W+){0,4}?(?:thứ (?P<n>hai|ba|tư|năm|sáu|bảy|\d+)|(?P<first>đầu tiên))\b")
 _ORDINALS = {"hai": 2, "ba": 3, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7}
 _NEXT_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:mới(?! nhất)|tiếp theo|kế tiếp)\b")
-_NEXT_BEFORE = re.compile(r"\bthêm (?:một |các |những )?(?:\w+ )?$")
+_NEXT_BEFORE = re.compile(r"\bthêm (?:một |các |những |\d+ )?$")
 _PRIVATE = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:riêng|kín|tay đôi|song phương)\b")
 _PLURAL = re.compile(r"(?:các|những) (?:\w+ )?$")
 _MULTILATERAL = re.compile(r"\b\d+ (?:nước|quốc gia)\b|\bcác nước\b|\bcác quốc gia\b|\bđa phương\b")
@@ -243,10 +243,11 @@ def _mentions(text: str, sentence: Sentence, persons: list[Span], places: list[S
         t = mention.trigger
         mine = owned[index]
         my_cues = [c for c in mine if isinstance(c, _Cue)]
-        if any(c.category in ("general", "hypothetical", "internal") for c in my_cues):
+        if any(c.category in ("general", "hypothetical", "internal") and
+               min(abs(c.start - t.end), abs(t.start - c.end)) <= 40 for c in my_cues):
             mention.drop = True
         before = text[max(sentence.start, t.start - 12):t.start].lower()
-        mention.plural = bool(_PLURAL.search(before))
+        mention.plural = bool(_PLURAL.search(before)) or fold(t.text).startswith(("cac ", "nhung "))
         mention.bare = not re.search(r"(?:cuộc|vòng|chuyến|hội nghị|buổi|lễ)\s*$", before) and \
             not fold(t.text).startswith(("cuoc", "vong", "chuyen", "hoi nghi", "le ", "cac cuoc"))
         _status(mention, my_cues)
@@ -258,6 +259,8 @@ def _mentions(text: str, sentence: Sentence, persons: list[Span], places: list[S
                 if ordinal.group("n") else "1"
         elif _NEXT_AFTER.match(after) or _NEXT_BEFORE.search(text[max(sentence.start, t.start - 20):t.start]):
             mention.round = "next"
+        if mention.round == "next" and mention.status[1] == "weak":
+            mention.status = ("planned", "weak")  # "thêm một hội nghị": one more, not yet held
         mention.private = bool(_PRIVATE.match(after))
         mention.here = bool(_HERE.search(text, t.end, min(nxt, t.end + 60)))
         reporting = [c for c in cues if c.category == "reporting"]
@@ -282,8 +285,8 @@ def _status(mention: _Mention, cues: list[_Cue]) -> None:
         return
     planned_after = [c for c in cues if c.category == "status" and c.row["status"] == "planned"
                      and c.start >= t.end]
-    if mention.prefixed and not planned_after:
-        mention.status = ("held", "strong")
+    if mention.prefixed:
+        mention.status = ("planned", "strong") if planned_after else ("held", "strong")
         return
     timed = [c for c in cues if c.category in ("status", "held")]
     strong = [c for c in timed if c.row["strength"] == "strong"]
@@ -461,7 +464,9 @@ def compatible(a: dict, b: dict, close_days: int = 0) -> bool:
     if not _parties_ok(a, b):
         return False
     people_a, people_b = set(a.get("person_sides") or []), set(b.get("person_sides") or [])
-    if len(people_a) == len(people_b) == 2 and people_a != people_b:
+    persons_a = {p for p in a["participants"] if not (place_info(p) or organization_info(p))}
+    persons_b = {p for p in b["participants"] if not (place_info(p) or organization_info(p))}
+    if len(persons_a) == len(persons_b) == 2 and len(people_a) == len(people_b) == 2 and people_a != people_b:
         return False  # Trump-Putin and Trump-Zelensky are two events
     if (a.get("round") == "next" and b.get("held")) or (b.get("round") == "next" and a.get("held")):
         return False  # "thêm một cuộc gặp", "vòng đàm phán mới": not the one already held
@@ -479,7 +484,13 @@ def _date_texts_ok(a: str | None, b: str | None) -> bool:
     if not a or not b or fold(a) == fold(b):
         return True
     future = {"ngay mai"}
-    return fold(a) in future or fold(b) in future
+    if fold(a) in future or fold(b) in future:
+        return True
+    day = re.compile(r"(\d{1,2})[/.\-](\d{1,2})")
+    da, db = day.search(a), day.search(b)
+    if da and db:
+        return (int(da.group(1)), int(da.group(2))) == (int(db.group(1)), int(db.group(2)))
+    return False
 
 
 def _keys(event: dict) -> set[str]:
@@ -581,8 +592,18 @@ class _Group:
         return "held"
 
 
+def _shares(a: dict, b: dict) -> bool:
+    """Whether two compatible reports positively share a participant, the venue or the date."""
+    keys_a, keys_b = _keys(a), _keys(b)
+    if keys_a & keys_b:
+        return True
+    if a.get("venue") and b.get("venue"):
+        return True
+    return bool(a.get("date") and a.get("date") == b.get("date"))
+
+
 def _specific(group: _Group) -> bool:
-    if group.date or group.venue:
+    if group.date or group.venue or group.date_text:
         return True
     if any(m.persons or m.speakers for m in group.mentions):
         return True
@@ -590,7 +611,10 @@ def _specific(group: _Group) -> bool:
 
 
 def _general(mention: _Mention) -> bool:
-    """Talks in general: a plural or bare mention with no venue, no date and nothing held about it."""
+    """Talks in general: a plural or bare mention with no venue, no date and nothing held about it;
+    a plural mention with no date and no status cue at all ("các cuộc thảo luận dựa trên …")."""
+    if mention.plural and mention.status[1] == "weak" and not (mention.date or mention.date_text):
+        return True
     if mention.venue or mention.date or mention.date_text:
         return False
     if mention.type == "call" and mention.persons:
@@ -607,6 +631,19 @@ def _one_sided(mention: _Mention, text: str) -> bool:
     sentence = text[mention.sentence.start:mention.sentence.end]
     return not re.search(r"\b(?:với|giữa|hai bên|các bên|đồng cấp|phái đoàn|đại diện|\d bên|ba bên|hai nước|"
                          r"hai nhà lãnh đạo|hai ông|gặp nhau|các nước|quốc gia)\b", sentence, re.IGNORECASE)
+
+
+_TODAY = frozenset({"hom nay", "sang nay", "chieu nay", "toi nay", "trua nay"})
+_TODAY_DATED = re.compile(r"\b(?:hôm nay|sáng nay|chiều nay|tối nay|trưa nay)\s*\(?\s*(?:ngày\s+)?"
+                          r"(\d{1,2}[/.\-]\d{1,2})\b", re.IGNORECASE)
+
+
+def _relative_aliases(text: str) -> dict[str, str]:
+    """"sáng nay 28/2": the article's "today" words name that numeric day."""
+    match = _TODAY_DATED.search(text)
+    if not match:
+        return {}
+    return {word: match.group(1) for word in _TODAY}
 
 
 def _raw_dates(text: str, sentence: Sentence, dates: list[Span]) -> list[Span]:
@@ -658,6 +695,10 @@ def find_events(text: str, sentences: list[Sentence], persons: list[Span], place
         for mention in _mentions(text, sentence, person_spans, places, dates, raw):
             if not mention.drop:
                 all_mentions.append(mention)
+    aliases = _relative_aliases(text)
+    for mention in all_mentions:
+        key = fold(mention.date_text)
+        mention.date_text = aliases.get(key, "hom nay" if key in _TODAY else mention.date_text)
     # "tại đây": the last venue named before
     last_venue: Span | None = None
     for mention in all_mentions:
@@ -695,12 +736,13 @@ def find_events(text: str, sentences: list[Sentence], persons: list[Span], place
             continue
         position = mention.trigger.start
 
-        def distance(group: _Group) -> tuple[int, int]:
+        def distance(group: _Group) -> tuple[int, int, int]:
+            shared = _shares(group.view(), view)
             starts = [m.trigger.start for m in group.mentions]
             preceding = [position - s for s in starts if s <= position]
             if preceding:
-                return (0, min(preceding))
-            return (1, min(s - position for s in starts))
+                return (not shared, 0, min(preceding))
+            return (not shared, 1, min(s - position for s in starts))
 
         min(fitting, key=distance).mentions.append(mention)
     events = []
