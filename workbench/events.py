@@ -1,8 +1,10 @@
 """Negotiation events: trigger words, status, venue, date and participants, merged within an article.
 
 Each trigger word of ``knowledge/event_cues.csv`` in a countable sentence is a
-*mention*. A mention owns the stretch of its sentence between the neighbouring
-triggers; status cues, dates and persons are given to the nearest trigger.
+*mention*. Status cues, dates, places and persons of the sentence are given to
+the nearest trigger; a trigger after "sau", "trong", "kể từ" … takes nothing
+written before that preposition. Non-negotiation meeting words ("họp báo",
+"họp nội các") are triggers of their own that take the words around them.
 
 - **status**: cancelled / postponed cues win; then a "sau cuộc", "trong cuộc"
   prefix (held); then the nearest planned or held cue; a mention with no cue
