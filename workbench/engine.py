@@ -1,7 +1,43 @@
 """Annotate a corpus folder and write its tables: the I/O edge of annotation.
 
-Outputs of a run are written into a fresh folder beside ``out`` and swapped in
-only when complete, so a failed run never leaves half-written tables.
+:func:`run_annotate` reads the folder in file-name order, takes each article's
+records from the cache when its text was annotated before by the same
+annotator (see :mod:`workbench.cache`), annotates the others with
+:func:`workbench.pipeline.annotate_article` in worker processes, and streams
+the records to Parquet parts in a staging folder that is swapped in whole at
+the end (see :mod:`workbench.store`). The outputs depend only on the corpus
+and the annotator, never on the engine, the number of jobs or the cache: the
+same corpus gives byte-identical files.
+
+Engines
+-------
+``local``
+    ``jobs == 1`` annotates in this process; ``jobs > 1`` in a pool of that
+    many worker processes.
+``dask``
+    The same per-article function on ``dask.distributed``: a ``LocalCluster``
+    of ``jobs`` single-threaded worker processes when no ``scheduler`` is
+    given, or the existing cluster at ``scheduler`` (``tcp://host:port``).
+    Every worker must have the same ``workbench`` installed; a worker whose
+    annotator fingerprint differs is refused.
+
+Outputs in ``out``
+------------------
+``articles.parquet``, ``sentences.parquet``, ``mentions.parquet``,
+``events.parquet`` (with merged ``event_id``), ``event_groups.parquet``,
+``summary.jsonl`` (the gold format), ``load_report.jsonl`` (one line per file
+skipped, with the reason) and ``run.json``.
+
+Exit statuses of ``workbench annotate``
+---------------------------------------
+0
+    Every file in the folder loaded and the outputs were written.
+3
+    Some files were skipped (named in ``load_report.jsonl`` and in the
+    one-line account) but the outputs were written.
+4
+    Nothing was written: no article could be loaded, the output folder is
+    locked by another run, or the run failed; previous outputs are untouched.
 """
 from __future__ import annotations
 
@@ -9,14 +45,57 @@ import json
 import os
 import shutil
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
 
-from .corpus import Article, Skipped, load_corpus
-from .pipeline import ArticleAnnotation, annotate_article
-from .summary import article_record, event_records, mention_records, sentence_records, summary_record
+from .corpus import DEFAULT_MAX_BYTES, Article, Skipped, iter_corpus
+from .errors import WorkbenchError
 
 TABLES = ("articles", "sentences", "mentions", "events")
+
+#: Articles per Parquet part (and row group): bounds memory, fixed so outputs never depend on jobs.
+PART_ARTICLES = 500
+#: Articles per task sent to a worker.
+BATCH_ARTICLES = 16
+#: Tasks in flight per worker.
+TASKS_PER_WORKER = 4
+
+
+class EngineError(WorkbenchError):
+    """An engine that cannot run, or a worker that does not match this annotator.
+
+    Attributes
+    ----------
+    engine : str
+        ``local`` or ``dask``.
+    reason : str
+        What went wrong.
+    """
+
+    def __init__(self, engine: str, reason: str):
+        super().__init__(f"engine {engine}: {reason}")
+        self.engine = engine
+        self.reason = reason
+
+
+class NothingLoadedError(WorkbenchError):
+    """No article of the folder could be loaded, so no output was written.
+
+    Attributes
+    ----------
+    corpus_dir : str
+        The folder.
+    skipped : list of Skipped
+        Every file skipped, with its reason.
+    """
+
+    def __init__(self, corpus_dir: str, skipped: list[Skipped]):
+        reasons = "; ".join(f"{s.file}: {s.reason}" for s in skipped) or "the folder is empty"
+        super().__init__(f"{corpus_dir}: no article could be loaded, nothing written ({reasons})")
+        self.corpus_dir = str(corpus_dir)
+        self.skipped = skipped
 
 
 @dataclass
@@ -30,90 +109,362 @@ class RunReport:
     merged_events: int = 0
     seconds: float = 0.0
     out: str = ""
+    cached: int = 0
+    annotated: int = 0
+    engine: str = "local"
+    jobs: int = 1
 
     def line(self) -> str:
+        """The one-line account, naming every skipped file and why."""
         reasons = "; ".join(f"{s.file}: {s.reason}" for s in self.skipped)
         skipped = f"{len(self.skipped)} skipped ({reasons})" if self.skipped else "0 skipped"
-        return (f"{self.articles} articles read, {skipped}, {self.spans} spans, {self.events} event reports "
+        return (f"{self.articles} articles read ({self.cached} from cache, {self.annotated} annotated), "
+                f"{skipped}, {self.spans} spans, {self.events} event reports "
                 f"→ {self.merged_events} events, {self.seconds:.1f} s → {self.out}")
 
 
-def annotate_all(articles: list[Article], progress: bool = True) -> list[ArticleAnnotation]:
-    """Annotate every article in order (one process)."""
+# --------------------------------------------------------------------------- per article (workers)
+
+def article_records(annotation) -> dict[str, Any]:
+    """Every table record of one annotated article, plus its summary line (without merged keys)."""
+    from .summary import article_record, event_records, mention_records, sentence_records, summary_record
+
+    return {
+        "articles": [article_record(annotation)],
+        "sentences": sentence_records(annotation),
+        "mentions": mention_records(annotation),
+        "events": event_records(annotation),
+        "summary": summary_record(annotation, {}),
+        "n_spans": len(annotation.spans),
+    }
+
+
+def annotate_records(article: Article) -> dict[str, Any]:
+    """Annotate one article and project it to records; ``{"error": ...}`` when an annotator fails.
+
+    The failure of one article is returned, not raised, so that it is reported
+    as a skipped file and never costs the rest of the run.
+    """
+    from .pipeline import annotate_article
+
+    try:
+        return article_records(annotate_article(article))
+    except Exception as exc:  # an annotator defect on one text must not stop the corpus
+        return {"error": f"annotation failed ({type(exc).__name__}: {exc})"}
+
+
+def annotate_batch(articles: list[Article]) -> tuple[str, list[dict[str, Any]]]:
+    """The task a worker runs: this worker's annotator fingerprint and each article's records."""
+    from .cache import annotator_fingerprint
+
+    return annotator_fingerprint(), [annotate_records(article) for article in articles]
+
+
+# --------------------------------------------------------------------------- executors
+
+class _Done:
+    """A task run at once in this process, with the interface of a future."""
+
+    def __init__(self, batch: list[Article]):
+        self._batch = batch
+
+    def result(self) -> tuple[str, list[dict[str, Any]]]:
+        return annotate_batch(self._batch)
+
+
+class _Executor:
+    """Runs :func:`annotate_batch` on some engine; started on first use."""
+
+    def __init__(self, engine: str, jobs: int, scheduler: str | None):
+        if engine not in ("local", "dask"):
+            raise EngineError(engine, "unknown engine (use local or dask)")
+        self.engine, self.jobs, self.scheduler = engine, jobs, scheduler
+        self._pool = self._client = self._cluster = None
+
+    @property
+    def workers(self) -> int:
+        return 1 if self.engine == "local" and self.jobs == 1 else max(self.jobs, 1)
+
+    def submit(self, batch: list[Article]):
+        if self.engine == "local":
+            if self.jobs == 1:
+                return _Done(batch)
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["workbench.engine", "workbench.pipeline"])
+                self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
+            return self._pool.submit(annotate_batch, batch)
+        if self._client is None:
+            self._start_dask()
+        return self._client.submit(annotate_batch, batch, pure=False)
+
+    def _start_dask(self) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise EngineError("dask", "dask.distributed is not installed (pip install 'dask[distributed]')") from exc
+        try:
+            if self.scheduler:
+                self._client = Client(self.scheduler, timeout="20s")
+            else:
+                self._cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                             dashboard_address=None)
+                self._client = Client(self._cluster)
+        except OSError as exc:
+            raise EngineError("dask", f"cannot reach scheduler {self.scheduler or 'LocalCluster'} ({exc})") from exc
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._pool = self._client = self._cluster = None
+
+
+# --------------------------------------------------------------------------- the run
+
+def _with_file(records: dict[str, Any], article: Article) -> dict[str, Any]:
+    """Records of a cached text, re-labelled with this file's name and path."""
+    for table in TABLES:
+        for row in records[table]:
+            row["file"] = article.file
+    records["articles"][0]["path"] = article.path
+    records["summary"]["file"] = article.file
+    return records
+
+
+class _Writer:
+    """Streams records into the staging folder in name order."""
+
+    def __init__(self, staging: Path):
+        from .store import PartedTable
+
+        self.staging = staging
+        self.tables = {name: PartedTable(staging, name) for name in ("articles", "sentences", "mentions")}
+        self.buffers: dict[str, list] = {name: [] for name in self.tables}
+        self.events: list[dict[str, Any]] = []
+        self.summary = (staging / ".summary.partial.jsonl").open("w", encoding="utf-8")
+        self.in_buffer = 0
+        self.articles = self.spans = 0
+
+    def add(self, records: dict[str, Any]) -> None:
+        for name, buffer in self.buffers.items():
+            buffer.extend(records[name])
+        self.events.extend(records["events"])
+        self.summary.write(json.dumps(records["summary"], ensure_ascii=False) + "\n")
+        self.articles += 1
+        self.spans += records["n_spans"]
+        self.in_buffer += 1
+        if self.in_buffer >= PART_ARTICLES:
+            self.flush()
+
+    def flush(self) -> None:
+        for name, buffer in self.buffers.items():
+            self.tables[name].write_part(buffer)
+            buffer.clear()
+        self.in_buffer = 0
+
+    def finish(self, skipped: list[Skipped], corpus_dir: str) -> int:
+        """Write the remaining tables and files; the number of merged events."""
+        import pandas as pd
+
+        from .cache import annotator_fingerprint
+        from .merge import merge_events, merged_table
+
+        self.flush()
+        self.summary.close()
+        for table in self.tables.values():
+            table.finish()
+        shutil.rmtree(self.staging / ".parts", ignore_errors=True)
+        events = pd.DataFrame(self.events)
+        if len(events):
+            events = merge_events(events)
+            merged = merged_table(events)
+        else:
+            events = events.assign(event_id=pd.Series(dtype="str"))
+            merged = pd.DataFrame()
+        events.to_parquet(self.staging / "events.parquet", index=False)
+        merged.to_parquet(self.staging / "event_groups.parquet", index=False)
+        keys: dict[str, dict[int, str]] = {}
+        for row in events.itertuples():
+            keys.setdefault(row.article_id, {})[row.event_index] = row.event_id
+        partial = self.staging / ".summary.partial.jsonl"
+        with partial.open(encoding="utf-8") as source, \
+                (self.staging / "summary.jsonl").open("w", encoding="utf-8") as target:
+            for line, article_id in zip(source, self._article_ids()):
+                record = json.loads(line)
+                article_keys = keys.get(article_id, {})
+                for index, event in enumerate(record["events"]):
+                    event["key"] = article_keys.get(index, event["key"])
+                target.write(json.dumps(record, ensure_ascii=False) + "\n")
+        partial.unlink()
+        with (self.staging / "load_report.jsonl").open("w", encoding="utf-8") as handle:
+            for item in skipped:
+                handle.write(json.dumps({"file": item.file, "reason": item.reason}, ensure_ascii=False) + "\n")
+        (self.staging / "run.json").write_text(json.dumps(
+            {"corpus_dir": str(corpus_dir), "articles": self.articles, "skipped": len(skipped),
+             "annotator": annotator_fingerprint()}, indent=2))
+        return len(merged)
+
+    def _article_ids(self) -> Iterable[str]:
+        import pyarrow.parquet as pq
+
+        source = pq.ParquetFile(self.staging / "articles.parquet")
+        for group in range(source.num_row_groups):
+            yield from source.read_row_group(group, columns=["article_id"]).column(0).to_pylist()
+
+    def abandon(self) -> None:
+        if not self.summary.closed:
+            self.summary.close()
+
+
+def _entries(corpus_dir: str | Path) -> int:
+    """How many entries the reader will look at (for the progress bar)."""
+    try:
+        return sum(1 for entry in os.scandir(corpus_dir) if not entry.name.startswith("."))
+    except OSError:
+        return 0
+
+
+def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int | None = None,
+                 engine: str = "local", scheduler: str | None = None,
+                 cache_dir: str | Path | None = None, use_cache: bool = True,
+                 encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 **load_options) -> RunReport:
+    """Load, annotate and write one corpus folder; the ``annotate`` command.
+
+    Parameters
+    ----------
+    corpus_dir : str
+        Folder of ``.txt`` articles as crawled (read only).
+    out : str
+        Output folder, replaced whole when the run completes.
+    progress : bool
+        Show a progress bar on stderr.
+    jobs : int, optional
+        Worker processes (default: the number of cores).
+    engine : {"local", "dask"}
+        Where the per-article function runs.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``engine="dask"`` only).
+    cache_dir : str or Path, optional
+        Annotation cache folder (default ``data/interim/cache``).
+    use_cache : bool
+        Read and write the cache.
+    encoding : str, optional
+        Read files in this encoding instead of UTF-8/UTF-16 with a BOM.
+    max_bytes : int
+        Files larger than this are skipped.
+
+    Returns
+    -------
+    RunReport
+
+    Raises
+    ------
+    NothingLoadedError
+        When no article could be loaded (previous outputs are kept).
+    workbench.store.OutputLockedError
+        When another run is writing to ``out``.
+    """
     from tqdm.auto import tqdm
 
-    return [annotate_article(a) for a in tqdm(articles, desc="annotate", unit="article",
-                                              disable=not progress)]
+    from .cache import DEFAULT_CACHE_DIR, AnnotationCache, annotator_fingerprint
+    from .store import OutputLock, recover, staging_folder, swap_in
 
-
-def write_outputs(annotations: list[ArticleAnnotation], skipped: list[Skipped], out: Path,
-                  corpus_dir: str) -> int:
-    """Write the tables, the merged events and ``summary.jsonl`` to ``out`` atomically.
-
-    Returns the number of merged real-world events.
-    """
-    import pandas as pd
-
-    from .merge import merge_events, merged_table
-
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    rows = {name: [] for name in TABLES}
-    for annotation in annotations:
-        rows["articles"].append(article_record(annotation))
-        rows["sentences"].extend(sentence_records(annotation))
-        rows["mentions"].extend(mention_records(annotation))
-        rows["events"].extend(event_records(annotation))
-    frames = {name: pd.DataFrame(rows[name]) for name in TABLES}
-    events = frames["events"]
-    if len(events):
-        events = merge_events(events)
-        merged = merged_table(events)
-    else:
-        events = events.assign(event_id=pd.Series(dtype="str"))
-        merged = pd.DataFrame()
-    frames["events"] = events
-    frames["event_groups"] = merged
-    for name, frame in frames.items():
-        frame.to_parquet(staging / f"{name}.parquet", index=False)
-    keys: dict[str, dict[int, str]] = {}
-    for row in events.itertuples():
-        keys.setdefault(row.article_id, {})[row.event_index] = row.event_id
-    with (staging / "summary.jsonl").open("w", encoding="utf-8") as handle:
-        for annotation in annotations:
-            record = summary_record(annotation, keys.get(annotation.article.article_id, {}))
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    with (staging / "load_report.jsonl").open("w", encoding="utf-8") as handle:
-        for item in skipped:
-            handle.write(json.dumps({"file": item.file, "reason": item.reason}, ensure_ascii=False) + "\n")
-    (staging / "run.json").write_text(json.dumps({"corpus_dir": str(corpus_dir), "articles": len(annotations),
-                                                  "skipped": len(skipped)}, indent=2))
-    _swap_in(staging, out)
-    return len(merged)
-
-
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with renames only."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.replace(out, old)
-    os.replace(staging, out)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-def run_annotate(corpus_dir: str, out: str, progress: bool = True, **load_options) -> RunReport:
-    """Load, annotate and write one corpus folder; the ``annotate`` command."""
     started = time.perf_counter()
-    articles, skipped = load_corpus(corpus_dir, **load_options)
-    annotations = annotate_all(articles, progress=progress)
-    report = RunReport(articles=len(articles), skipped=skipped,
-                       spans=sum(len(a.spans) for a in annotations),
-                       events=sum(len(a.events) for a in annotations), out=str(out))
-    report.merged_events = write_outputs(annotations, skipped, Path(out), corpus_dir)
+    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    out_path = Path(out)
+    report = RunReport(out=str(out), engine=engine, jobs=jobs)
+    fingerprint = annotator_fingerprint()
+    cache = AnnotationCache(cache_dir or DEFAULT_CACHE_DIR, fingerprint) if use_cache else None
+    executor = _Executor(engine, jobs, scheduler)
+    skipped: list[Skipped] = []
+    with OutputLock(out_path):
+        recover(out_path)
+        staging = staging_folder(out_path)
+        writer = _Writer(staging)
+        bar = tqdm(total=_entries(corpus_dir), desc="annotate", unit="file", disable=not progress)
+        try:
+            # Each slot: (articles in order, their cached records or None, a future for the misses).
+            slots: deque = deque()
+            limit = executor.workers * TASKS_PER_WORKER
+
+            def drain(keep: int) -> None:
+                while len(slots) > keep:
+                    batch, known, future = slots.popleft()
+                    computed = iter(_checked(future, fingerprint, engine) if future is not None else [])
+                    for article, records in zip(batch, known):
+                        if records is None:
+                            records = next(computed)
+                            if "error" in records:
+                                skipped.append(Skipped(article.file, records["error"]))
+                                continue
+                            if cache is not None:
+                                cache.put(article.content_hash, records)
+                            report.annotated += 1
+                        else:
+                            report.cached += 1
+                        writer.add(_with_file(records, article))
+                        report.events += len(records["events"])
+                        bar.update(1)
+
+            seen: dict[str, str] = {}
+            batch: list[Article] = []
+            for item in iter_corpus(corpus_dir, encoding=encoding, max_bytes=max_bytes, **load_options):
+                if isinstance(item, Skipped):
+                    skipped.append(item)
+                    bar.update(1)
+                elif item.content_hash in seen:
+                    skipped.append(Skipped(item.file, f"duplicate of {seen[item.content_hash]}"))
+                    bar.update(1)
+                else:
+                    seen[item.content_hash] = item.file
+                    batch.append(item)
+                    if len(batch) == BATCH_ARTICLES:
+                        slots.append(_slot(batch, cache, executor))
+                        batch = []
+                        drain(limit)
+            if batch:
+                slots.append(_slot(batch, cache, executor))
+            drain(0)
+            bar.close()
+            if writer.articles == 0:
+                raise NothingLoadedError(str(corpus_dir), _in_name_order(skipped))
+            skipped = _in_name_order(skipped)
+            report.merged_events = writer.finish(skipped, corpus_dir)
+            swap_in(staging, out_path)
+        finally:
+            bar.close()
+            executor.close()
+            writer.abandon()
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    report.articles = writer.articles
+    report.spans = writer.spans
+    report.skipped = skipped
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _slot(batch: list[Article], cache, executor: _Executor) -> tuple:
+    known = [cache.get(article.content_hash) if cache is not None else None for article in batch]
+    misses = [article for article, records in zip(batch, known) if records is None]
+    return batch, known, executor.submit(misses) if misses else None
+
+
+def _checked(future, fingerprint: str, engine: str) -> list[dict[str, Any]]:
+    worker_fingerprint, results = future.result()
+    if worker_fingerprint != fingerprint:
+        raise EngineError(engine, f"a worker runs another workbench (annotator {worker_fingerprint}, "
+                                  f"here {fingerprint}); install the same version on every worker")
+    return results
+
+
+def _in_name_order(skipped: list[Skipped]) -> list[Skipped]:
+    return sorted(skipped, key=lambda s: s.file)

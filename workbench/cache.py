@@ -1,0 +1,158 @@
+"""The annotation cache: one checked entry per article text and annotator version.
+
+An entry holds the table records of one article (what
+:func:`workbench.engine.article_records` returns). It is keyed by the
+article's content hash and stored under a folder named after the annotator
+fingerprint, so a change to the code or to any knowledge file starts a fresh
+cache and stale annotations are never served.
+
+Entry layout: ``MAGIC`` (4 bytes), the SHA-256 of the payload (32 bytes), the
+payload length (8 bytes, big-endian), then the payload (a pickle). An entry
+whose checksum or length does not match is treated as missing and rewritten.
+Entries are written to a temporary file and renamed, so readers never see a
+half-written one. The cache is a local, trusted folder: do not point it at
+files from elsewhere.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import struct
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import WorkbenchError
+
+MAGIC = b"WBC1"
+_HEADER = struct.Struct(">4s32sQ")
+
+#: Default cache folder, relative to the working directory.
+DEFAULT_CACHE_DIR = "data/interim/cache"
+
+
+class CacheError(WorkbenchError):
+    """A cache folder that cannot be used.
+
+    Attributes
+    ----------
+    path : str
+        The folder at fault.
+    reason : str
+        What is wrong with it.
+    """
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"cache {path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@cache
+def source_fingerprint() -> str:
+    """Hash of the package's Python sources (``workbench/**/*.py``)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def annotator_fingerprint() -> str:
+    """Fingerprint of everything an annotation depends on besides the text.
+
+    The package version, a hash of the knowledge files and a hash of the
+    package sources.
+
+    >>> len(annotator_fingerprint())
+    24
+    """
+    from . import __version__
+    from .knowledge import fingerprint
+
+    digest = hashlib.sha256(f"{__version__}|{fingerprint()}|{source_fingerprint()}".encode())
+    return digest.hexdigest()[:24]
+
+
+class AnnotationCache:
+    """Checked, content-addressed entries under ``root/<fingerprint>/``.
+
+    Parameters
+    ----------
+    root : str or Path
+        The cache folder (created when missing).
+    fingerprint : str, optional
+        Annotator fingerprint; defaults to :func:`annotator_fingerprint`.
+
+    Attributes
+    ----------
+    hits, misses, corrupt : int
+        Counts of lookups served, not found, and found but rejected.
+    """
+
+    def __init__(self, root: str | Path, fingerprint: str | None = None):
+        self.root = Path(root)
+        self.fingerprint = fingerprint or annotator_fingerprint()
+        self.folder = self.root / self.fingerprint
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheError(str(self.root), f"cannot be created ({exc.strerror})") from exc
+        self.hits = self.misses = self.corrupt = 0
+
+    def path_for(self, key: str) -> Path:
+        """File of the entry for content hash ``key``."""
+        return self.folder / key[:2] / f"{key}.bin"
+
+    def get(self, key: str) -> Any | None:
+        """The entry stored for ``key``, or None when missing or corrupt."""
+        path = self.path_for(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except OSError:
+            self.corrupt += 1
+            return None
+        value = decode_entry(data)
+        if value is None:
+            self.corrupt += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` for ``key`` (atomically: temporary file, then rename)."""
+        path = self.path_for(key)
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_bytes(encode_entry(value))
+            os.replace(temporary, path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise CacheError(str(self.root), f"cannot write {path.name} ({exc.strerror})") from exc
+
+
+def encode_entry(value: Any) -> bytes:
+    """Bytes of one cache entry: header with checksum and length, then the pickle."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(MAGIC, hashlib.sha256(payload).digest(), len(payload)) + payload
+
+
+def decode_entry(data: bytes) -> Any | None:
+    """The value of an entry, or None when it is truncated, altered or not an entry."""
+    if len(data) < _HEADER.size:
+        return None
+    magic, checksum, length = _HEADER.unpack_from(data)
+    payload = data[_HEADER.size:]
+    if magic != MAGIC or len(payload) != length or hashlib.sha256(payload).digest() != checksum:
+        return None
+    try:
+        return pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return None
