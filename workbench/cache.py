@@ -105,7 +105,7 @@ class AnnotationCache:
 
     def path_for(self, key: str) -> Path:
         """File of the entry for content hash ``key``."""
-        return self.folder / key[:2] / f"{key}.bin"
+        return self.folder / (key[:8] if key.startswith("merge-") else key[:2]) / f"{key}.bin"
 
     def get(self, key: str) -> Any | None:
         """The entry stored for ``key``, or None when missing or corrupt."""
@@ -136,6 +136,27 @@ class AnnotationCache:
         except OSError as exc:
             temporary.unlink(missing_ok=True)
             raise CacheError(str(self.root), f"cannot write {path.name} ({exc.strerror})") from exc
+
+
+    def get_merge(self, key: str):
+        """The stored cross-article merge for ``key``: ``(event_ids, merged_table)`` or None."""
+        value = self.get(f"merge-{key}")
+        if value is None:
+            return None
+        import io
+
+        import pandas as pd
+
+        ids, table = value
+        return ids, pd.read_parquet(io.BytesIO(table))
+
+    def put_merge(self, key: str, event_ids: list[str], merged) -> None:
+        """Store the cross-article merge (event ids in row order and the merged table)."""
+        import io
+
+        buffer = io.BytesIO()
+        merged.to_parquet(buffer, index=False)
+        self.put(f"merge-{key}", (event_ids, buffer.getvalue()))
 
 
 def encode_entry(value: Any) -> bytes:

@@ -14,21 +14,42 @@ EXIT_OK, EXIT_ERROR, EXIT_SKIPPED, EXIT_NOTHING_WRITTEN = 0, 1, 3, 4
 
 
 def _annotate(argv: list[str]) -> int:
+    import os
+
+    from .cache import DEFAULT_CACHE_DIR
     from .corpus import DEFAULT_MAX_BYTES
     from .engine import run_annotate
 
-    parser = argparse.ArgumentParser(prog="workbench annotate",
-                                     description="Annotate a corpus folder and write its tables.")
+    parser = argparse.ArgumentParser(
+        prog="workbench annotate", description="Annotate a corpus folder and write its tables.",
+        epilog=f"exit status: {EXIT_OK} every file loaded; {EXIT_SKIPPED} some files skipped (named in "
+               f"load_report.jsonl), outputs written; {EXIT_NOTHING_WRITTEN} nothing written "
+               f"(previous outputs kept)")
     parser.add_argument("corpus_dir", help="folder of .txt articles as crawled")
     parser.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     parser.add_argument("--encoding", default=None, help="read files in this encoding instead of UTF-8/UTF-16")
     parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                         help=f"skip files larger than this (default {DEFAULT_MAX_BYTES:,})")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="worker processes (default: the number of cores)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local processes, or dask.distributed (default: local)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask; "
+                             "default: a LocalCluster of --jobs workers)")
+    parser.add_argument("--cache", default=DEFAULT_CACHE_DIR, metavar="DIR",
+                        help=f"annotation cache folder (default: {DEFAULT_CACHE_DIR})")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    if args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
     try:
-        report = run_annotate(args.corpus_dir, args.out, progress=not args.no_progress,
-                              encoding=args.encoding, max_bytes=args.max_bytes)
+        report = run_annotate(args.corpus_dir, args.out, progress=not args.no_progress, jobs=args.jobs,
+                              engine=args.engine, scheduler=args.scheduler, cache_dir=args.cache,
+                              use_cache=not args.no_cache, encoding=args.encoding, max_bytes=args.max_bytes)
     except WorkbenchError as exc:
         print(f"workbench annotate: {exc}", file=sys.stderr)
         return EXIT_NOTHING_WRITTEN
