@@ -1,0 +1,98 @@
+"""The annotation cache: checked entries, fingerprints, warm runs, corrupt entries recomputed."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import workbench.cache as cache_module
+from workbench.bench import build_corpus, identical
+from workbench.cache import AnnotationCache, annotator_fingerprint, decode_entry, encode_entry
+from workbench.engine import run_annotate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return build_corpus(ROOT / "data" / "raw", tmp_path_factory.mktemp("cache") / "corpus", 12)
+
+
+def test_cache_entry_round_trips():
+    value = {"articles": [{"file": "a.txt", "text": "Ông Putin"}], "n_spans": 1}
+    assert decode_entry(encode_entry(value)) == value
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "magic", "empty", "append"])
+def test_cache_damaged_entry_is_rejected(damage):
+    data = bytearray(encode_entry({"x": list(range(50))}))
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip":
+        data[-5] ^= 0xFF
+    elif damage == "magic":
+        data[:4] = b"XXXX"
+    elif damage == "empty":
+        data = bytearray()
+    else:
+        data += b"\0"
+    assert decode_entry(bytes(data)) is None
+
+
+def test_cache_is_keyed_by_fingerprint(tmp_path):
+    first = AnnotationCache(tmp_path, "aaaa")
+    first.put("0123abcd", {"v": 1})
+    assert first.get("0123abcd") == {"v": 1}
+    assert AnnotationCache(tmp_path, "bbbb").get("0123abcd") is None
+
+
+def test_cache_fingerprint_follows_the_knowledge_files(monkeypatch):
+    import workbench.knowledge
+
+    before = annotator_fingerprint()
+    cache_module.annotator_fingerprint.cache_clear()
+    monkeypatch.setattr(workbench.knowledge, "fingerprint", lambda: "an-alias-changed")
+    try:
+        assert annotator_fingerprint() != before
+    finally:
+        cache_module.annotator_fingerprint.cache_clear()
+
+
+def test_cache_warm_run_serves_everything_and_writes_the_same_bytes(corpus, tmp_path):
+    cold = run_annotate(str(corpus), str(tmp_path / "cold"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    warm = run_annotate(str(corpus), str(tmp_path / "warm"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert (cold.cached, cold.annotated) == (0, 12)
+    assert (warm.cached, warm.annotated) == (12, 0)
+    assert identical(tmp_path / "cold", tmp_path / "warm")
+
+
+def test_cache_corrupt_entry_is_recomputed_not_read(corpus, tmp_path):
+    run_annotate(str(corpus), str(tmp_path / "first"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    entries = sorted(p for p in (tmp_path / "c").rglob("*.bin") if not p.name.startswith("merge-"))
+    entries[0].write_bytes(entries[0].read_bytes()[:100])          # truncated
+    data = bytearray(entries[1].read_bytes())
+    data[len(data) // 2] ^= 0x01                                     # one bit flipped
+    entries[1].write_bytes(bytes(data))
+    again = run_annotate(str(corpus), str(tmp_path / "again"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert (again.cached, again.annotated) == (10, 2)
+    assert identical(tmp_path / "first", tmp_path / "again")
+    healed = run_annotate(str(corpus), str(tmp_path / "healed"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert healed.cached == 12
+
+
+def test_cache_new_articles_only_are_annotated(corpus, tmp_path):
+    import shutil
+
+    grown = tmp_path / "grown"
+    shutil.copytree(corpus, grown)
+    run_annotate(str(corpus), str(tmp_path / "o1"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    (grown / "zz_new.txt").write_text(" date 2025-08-16 Hôm 15.8, ông Trump gặp ông Putin tại Alaska.",
+                                      encoding="utf-8")
+    report = run_annotate(str(grown), str(tmp_path / "o2"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert (report.cached, report.annotated) == (12, 1)
+
+
+def test_cache_disabled_reads_and_writes_nothing(corpus, tmp_path):
+    report = run_annotate(str(corpus), str(tmp_path / "o"), progress=False, jobs=1, use_cache=False,
+                          cache_dir=tmp_path / "c")
+    assert report.cached == 0 and not (tmp_path / "c").exists()
