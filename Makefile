@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TABLES := data/processed
 
-.PHONY: install annotate reports test lab browser clean
+.PHONY: install annotate reports test browser clean
 
 # requirements.lock pins every package (uv pip compile pyproject.toml --extra test -o requirements.lock).
 $(STAMP): pyproject.toml requirements.lock
@@ -30,9 +30,6 @@ browser:
 
 test: install browser
 	$(BIN)/python -m pytest -q
-
-lab: install
-	$(BIN)/python -m workbench.lab
 
 clean:
 	rm -rf $(TABLES) reports data/interim
