@@ -245,13 +245,13 @@ def measure(sample_dir: Path, work: Path, articles: int, skip: set[str]) -> dict
     print(f"warm re-run (unchanged corpus): {warm:.1f} s = {100 * warm / cold:.1f} % of cold; "
           f"outputs identical to cold: {figures['warm_identical']}\n  {line}")
     if "jobs" not in skip:
-        one, one_rss, _ = run_cli("jobs 1", [str(corpus), "--out", str(fresh("out_j1")), "--no-cache", "--jobs", "1"])
-        two, two_rss, _ = run_cli("jobs 2", [str(corpus), "--out", str(fresh("out_j2")), "--no-cache", "--jobs", "2"])
+        one, one_rss, one_line = run_cli("jobs 1", [str(corpus), "--out", str(fresh("out_j1")), "--no-cache", "--jobs", "1"])
+        two, two_rss, two_line = run_cli("jobs 2", [str(corpus), "--out", str(fresh("out_j2")), "--no-cache", "--jobs", "2"])
         same = identical(work / "out_j1", work / "out_j2")
         figures.update(jobs1_s=one, jobs2_s=two, jobs_speedup=one / two, jobs_identical=same,
                        jobs1_peak_rss_mb=one_rss / 2**20, jobs2_peak_rss_mb=two_rss / 2**20)
         print(f"--jobs 1: {one:.1f} s; --jobs 2: {two:.1f} s; speed-up {one / two:.2f}×; "
-              f"byte-identical: {same}")
+              f"byte-identical: {same}\n  {one_line}\n  {two_line}")
     if "dask" not in skip:
         seconds, rss, _ = run_cli("dask", [str(corpus), "--out", str(fresh("out_dask")), "--no-cache",
                                            "--engine", "dask", "--jobs", "2"])
