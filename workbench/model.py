@@ -7,6 +7,7 @@ summary and the evaluation sets are projections of them.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +91,7 @@ class Event:
     attrs: dict[str, Any] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=65536)
 def fold(value: str) -> str:
     """Matching key: lower case, no diacritics, ``đ`` → ``d``.
 
