@@ -330,7 +330,7 @@ def select(tables: Tables, start_date: str = "", end_date: str = "", actors: obj
     venue_list = match_names("venues", list(venues), tables.known_venues(), "venue")
     min_mentions = check_int("min_mentions", min_mentions, 1)
 
-    articles = tables.articles[[_in_range(p, start, end) for p in tables.articles["published"]]]
+    articles = _rows(tables.articles, [_in_range(p, start, end) for p in tables.articles["published"]])
     persons = tables.persons()
     if actor_list:
         naming = set(persons[persons["value"].isin(actor_list)]["article_id"])
@@ -349,12 +349,19 @@ def select(tables: Tables, start_date: str = "", end_date: str = "", actors: obj
         if venue_list:
             ok = ok and row.venue in venue_list
         keep.append(ok)
-    events = events[keep] if len(events) else events
+    events = _rows(events, keep)
     groups = tables.event_groups
     if len(groups):
         groups = groups[groups["event_id"].isin(set(events["event_id"]))]
     return Selection(start, end, actor_list, venue_list, min_mentions, articles, mentions, sentences,
                      events, groups)
+
+
+def _rows(frame: "pd.DataFrame", mask: list[bool]) -> "pd.DataFrame":
+    """Rows of ``frame`` where ``mask`` holds (an empty mask gives no rows, never no columns)."""
+    import pandas as pd
+
+    return frame.loc[pd.Series(mask, index=frame.index, dtype=bool)]
 
 
 def _as_list(value: Any) -> list:
@@ -725,7 +732,7 @@ def resolved_dates(selection: Selection) -> "pd.DataFrame":
                      "lag_days": lag})
     frame = pd.DataFrame(rows, columns=["file", "published", "value", "precision", "first", "last",
                                         "as_written", "lag_days"])
-    frame = frame[[_in_range(v, selection.start, selection.end) for v in frame["value"]]]
+    frame = _rows(frame, [_in_range(v, selection.start, selection.end) for v in frame["value"]])
     return frame.sort_values(["first", "file", "value"]).reset_index(drop=True)
 
 

@@ -251,8 +251,8 @@ def normalise_notebook(nb: Any, parameters: dict[str, Any]) -> Any:
     """Strip what differs between two runs of the same notebook on the same input.
 
     Removes papermill's timing and path metadata, per-cell execution metadata,
-    widget state and widget-view outputs; fixes the ids of the injected and
-    error-banner cells; keeps the parameters under ``metadata.workbench``.
+    widget state and widget-view outputs; gives every cell a positional id
+    (the injected and error-banner cells a named one); keeps the parameters under ``metadata.workbench``.
     """
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
@@ -265,7 +265,7 @@ def normalise_notebook(nb: Any, parameters: dict[str, Any]) -> Any:
             cell["id"] = "injected-parameters"
         elif "papermill-error-cell-tag" in tags:
             cell["id"] = f"papermill-error-cell-{index:02d}"
-        elif not cell.get("id"):
+        else:
             cell["id"] = f"cell-{index:02d}"
         for output in cell.get("outputs", []):
             data = output.get("data")
