@@ -955,11 +955,13 @@ def event_tracker(selection: Selection) -> "pd.DataFrame":
                "sources", "conflict"]
     if groups is None or groups.empty:
         return pd.DataFrame(columns=columns)
-    reports = selection.events.groupby("event_id").size()
+    counted = selection.events.groupby("event_id").size()
+    reports = (groups["n_reports"].astype(int).tolist() if "n_reports" in groups
+               else [int(counted.get(e, 0)) for e in groups["event_id"]])
     frame = groups.assign(
         participants=[", ".join(_as_list(p)) for p in groups["participants"]],
         sources=[", ".join(_as_list(s)) for s in groups["sources"]],
-        reports=[int(reports.get(e, 0)) for e in groups["event_id"]],
+        reports=reports,
         type=[TYPE_VI.get(t, t) for t in groups["type"]],
         status=[STATUS_VI.get(s, s) for s in groups["status"]],
     )
