@@ -30,6 +30,7 @@ def private_home(tmp_path, monkeypatch):
     ('["Abu Dhabi"]', ["Abu Dhabi"]),
     ("3", 3),
     ("2025-08-15", "2025-08-15"),
+    ("2025-13-40", "2025-13-40"),
     ("''", ""),
     ("Steve Witkoff", "Steve Witkoff"),
 ])

@@ -131,12 +131,14 @@ def parse_value(text: str) -> Any:
     ['Donald Trump', 'Vladimir Putin']
     >>> parse_value("2025-08-15")
     '2025-08-15'
+    >>> parse_value("2025-13-40")  # not a date: left as written for the notebook to reject
+    '2025-13-40'
     """
     import yaml
 
     try:
         value = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: YAML's date rule on an impossible date
         return text
     if isinstance(value, (dt.date, dt.datetime)):  # keep ISO dates as typed
         return text
@@ -345,9 +347,14 @@ def run_notebook(path: Path, parameters: dict[str, Any], out: Path, run_slug: st
     html_file = folder / f"{path.stem}.html"
     if executed.is_file():
         nb = normalise_notebook(nbformat.read(executed, as_version=4), effective)
-        if result.error and result.error["cell_index"] is not None:
-            cell = nb.cells[result.error["cell_index"]]
-            result.error["cell_id"] = cell.get("id")
+        if result.error:
+            # papermill inserts error banners, so its cell index does not address the saved notebook:
+            # name the cell that holds the error output instead
+            failing = [i for i, cell in enumerate(nb.cells)
+                       if any(o.get("output_type") == "error" for o in cell.get("outputs", []))]
+            if failing:
+                result.error["cell_index"] = failing[0]
+                result.error["cell_id"] = nb.cells[failing[0]].get("id")
         nbformat.write(nb, executed)
         html_file.write_text(render_html(nb), encoding="utf-8")
 
