@@ -41,6 +41,12 @@ def first(spans, surface: str):
          "người đồng cấp", "Russia"),
         ("Cựu Đại sứ Trung Quốc tại Nga Lý Huy lên đường.", "Lý Huy", "Li Hui", "Cựu Đại sứ",
          "China"),
+        ("Đặc phái viên Tổng thống Mỹ Steve Witkoff tới Moscow.", "Steve Witkoff", "Steve Witkoff",
+         "Đặc phái viên Tổng thống", "US"),
+        ("Người phát ngôn Tổng thống Nga Dmitry Peskov cho biết.", "Dmitry Peskov", "Dmitry Peskov",
+         "Người phát ngôn Tổng thống", "Russia"),
+        ("Cố vấn Tổng thống Ukraine Mykhailo Podolyak nói vậy.", "Mykhailo Podolyak", "Mykhailo Podolyak",
+         "Cố vấn Tổng thống", "Ukraine"),
     ],
 )
 def test_persons_title_and_country_split_off(text, surface, canonical, role, side):
@@ -236,3 +242,10 @@ def test_persons_offsets_are_absolute():
     assert [(s.start, s.text) for s in spans] == [
         (text.index("Marco"), "Marco Rubio"), (text.index("Rubio gặp"), "Rubio"),
         (text.index("Macron"), "Macron")]
+
+
+def test_persons_office_holder_after_a_relation_title_keeps_the_office():
+    # the name after "Cố vấn Tổng thống" is the adviser, unless the name is the office-holder himself
+    text = "Ông Kushner là Cố vấn Tổng thống Donald Trump trong nhiều năm."
+    trump = first(annotate(text), "Donald Trump")
+    assert trump.attrs["role"] == "Tổng thống"

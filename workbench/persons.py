@@ -308,6 +308,7 @@ class _Context:
     plural: bool = False
     role: str = ""
     side: str = ""
+    inner_role: str = ""  # "Tổng thống" of "Đặc phái viên Tổng thống Mỹ …", kept for the office-holder
 
 
 _TITLE_PREFIX = re.compile(r"^(?:cựu|phó|tân|nguyên)\s+", re.IGNORECASE)
@@ -338,7 +339,13 @@ def _context(text: str, start: int, floor: int, kb: _Knowledge,
         if not stripped:
             break
         if last_kind not in ("", "rank", "honorific"):
-            break  # the nearest title decides; only ranks chain ("Tướng Gen.")
+            # the nearest title decides; only ranks chain ("Tướng Gen."). A title right before it,
+            # with no "của", is the head: "Đặc phái viên Tổng thống Mỹ Steve Witkoff" is the envoy
+            outer = kb.titles.search(stripped)
+            if outer and _title_kind(kb, outer.group().strip()) not in ("rank", "honorific"):
+                out.inner_role = " ".join(role_parts)
+                role_parts.insert(0, outer.group().strip())
+            break
         match = kb.lexicon_end.search(stripped)
         if match and not out.titled:
             kind, side = kb.lexicon_info.get(fold(match.group().strip()), ("place", ""))
@@ -473,6 +480,9 @@ def _sentence_mentions(text: str, sentence: Sentence, kb: _Knowledge,
             continue
         if canonical is None:
             mention.canonical = _listed_full_name(mention, kb)
+        holder = kb.known.get(mention.canonical or "")
+        if context.inner_role and holder and fold(holder.role) == fold(context.inner_role):
+            mention.role = context.inner_role  # "con rể Tổng thống Donald Trump": he holds the office
         mentions.append(mention)
         previous = mention
         floor = end
