@@ -89,6 +89,12 @@ def _one(text: str, **kwargs):
     ("Ông Trump đã gặp ông Zelensky tại Nhà Trắng.", "held"),
     ("Cuộc đàm phán giữa ông Witkoff và ông Dmitriev tại Miami đã kết thúc.", "held"),
     ("Sau cuộc điện đàm với ông Putin, ông Trump tỏ ra lạc quan.", "held"),
+    ("Sau khi cuộc gặp giữa ông Rubio và ông Lavrov tại Riyadh kết thúc, hai bên ra tuyên bố.", "held"),
+    # a cue inside a later subordinate clause speaks of that clause, not of the talks
+    ("Các phái đoàn Nga và Ukraine sẽ đàm phán tại Istanbul. Cuộc đàm phán tại Istanbul được tổ chức "
+     "trong bối cảnh giá lương thực tăng cao sau khi Nga đã phát động chiến dịch quân sự.", "planned"),
+    ("Ông Trump sẽ gặp ông Putin tại Budapest. Cuộc gặp ở Budapest được bàn tới trong khi Nga vừa "
+     "tấn công Kiev.", "planned"),
 ])
 def test_events_status_cues(text, status):
     assert _one(text).status == status

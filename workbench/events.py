@@ -252,7 +252,7 @@ def _mentions(text: str, sentence: Sentence, persons: list[Span], places: list[S
         mention.plural = bool(_PLURAL.search(before)) or fold(t.text).startswith(("cac ", "nhung "))
         mention.bare = not re.search(r"(?:cuộc|vòng|chuyến|hội nghị|buổi|lễ)\s*$", before) and \
             not fold(t.text).startswith(("cuoc", "vong", "chuyen", "hoi nghi", "le ", "cac cuoc"))
-        _status(mention, my_cues)
+        _status(mention, _own_clause(text, t, my_cues, sentence.end))
         nxt = triggers[index + 1].start if index + 1 < len(triggers) else sentence.end
         after = text[t.end:nxt]
         ordinal = _ORDINAL.match(after)
@@ -275,6 +275,18 @@ def _mentions(text: str, sentence: Sentence, persons: list[Span], places: list[S
             _assign_participants(text, m, my_persons, my_places, persons, reporting, absent)
             out.append(m)
     return out
+
+
+#: Conjunctions that open a clause about another happening: a cue after one of them, when the
+#: trigger came before it, speaks of that happening ("… được tổ chức sau khi Nga phát động …").
+_SUBORDINATE = re.compile(r"(?<!\w)(?:sau khi|trước khi|kể từ khi|bởi vì|trong khi|cho đến khi)(?!\w)",
+                          re.IGNORECASE)
+
+
+def _own_clause(text: str, trigger: _Cue, cues: list[_Cue], end: int) -> list[_Cue]:
+    """The cues not cut off from the trigger by a subordinate clause that follows it."""
+    cut = _SUBORDINATE.search(text, trigger.end, end)
+    return cues if cut is None else [c for c in cues if c.start < cut.start()]
 
 
 def _status(mention: _Mention, cues: list[_Cue]) -> None:
