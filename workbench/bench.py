@@ -244,6 +244,16 @@ def measure(sample_dir: Path, work: Path, articles: int, skip: set[str]) -> dict
                    warm_identical=identical(work / "out_cold", work / "out_warm"))
     print(f"warm re-run (unchanged corpus): {warm:.1f} s = {100 * warm / cold:.1f} % of cold; "
           f"outputs identical to cold: {figures['warm_identical']}\n  {line}")
+    extra = max(1, articles // 100)
+    grown = build_corpus(sample_dir, fresh("corpus_grown"), articles + extra)
+    grow, grow_rss, line = run_cli("grown", [str(grown), "--out", str(fresh("out_grown")), "--cache", str(cache),
+                                             "--jobs", str(cpus)])
+    figures.update(grown_articles=extra, grown_s=grow, grown_share_of_cold=grow / cold,
+                   grown_extra_share_of_cold=(grow - warm) / cold)
+    print(f"grown corpus (+{extra:,} new articles = +{100 * extra / articles:.1f} %, warm cache): {grow:.1f} s = "
+          f"{100 * grow / cold:.1f} % of cold ({100 * (grow - warm) / cold:+.1f} % of cold over the warm re-run)"
+          f"\n  {line}")
+    shutil.rmtree(grown)
     if "jobs" not in skip:
         one, one_rss, one_line = run_cli("jobs 1", [str(corpus), "--out", str(fresh("out_j1")), "--no-cache", "--jobs", "1"])
         two, two_rss, two_line = run_cli("jobs 2", [str(corpus), "--out", str(fresh("out_j2")), "--no-cache", "--jobs", "2"])
