@@ -134,3 +134,173 @@ def test_merge_anchor_score_counts_what_reports_share():
     a = event_view(SUMMIT)
     b = event_view(_row("b", "2025-08-19", "meeting", "held", None, "Alaska", ["Vladimir Putin"]))
     assert anchor_score(a, b) == pytest.approx(2.0)
+
+
+# -- the blocked merge gives exactly what the plain greedy loop gives ------------------------------------------
+
+def _summarise_reference(views: list[dict]) -> dict:
+    from workbench.events import TYPE_RANK
+    from workbench.merge import _best_date
+    from workbench.places import place_chain
+
+    types = [v["type"] for v in views]
+    etype = next((t for t in TYPE_RANK if t in types), max(set(types), key=types.count))
+    dates = [v["date"] for v in views if v["date"]]
+    venues = [v["venue"] for v in views if v["venue"]]
+    venue = max(venues, key=lambda v: (len(place_chain(v)), venues.count(v))) if venues else None
+    counts: dict[str, int] = {}
+    for v in views:
+        for p in v["participants"]:
+            counts[p] = counts.get(p, 0) + 1
+    persons = sorted(counts, key=lambda p: (-counts[p], p))
+    return {"type": etype, "date": _best_date(dates), "venue": None if etype == "call" else venue,
+            "participants": persons}
+
+
+def _merge_events_reference(events) -> list[str]:
+    """The original O(reports × clusters) greedy loop of ``merge_events``, kept as the specification."""
+    from workbench.events import event_key
+    from workbench.merge import ANCHOR, ANCHOR_UNTIMED, _pair_ok, _text, _time_ok, _timed
+
+    records = events.reset_index(drop=True).to_dict("records")
+    views = [event_view(r) for r in records]
+    order = sorted(range(len(records)), key=lambda i: (
+        _text(records[i].get("published")) or "9999", str(records[i].get("file") or ""),
+        int(records[i].get("event_index") or 0) if str(records[i].get("event_index") or 0).isdigit() else 0, i))
+    clusters: list[list[int]] = []
+    for i in order:
+        target = None
+        for cluster in clusters:
+            if any(records[j].get("article_id") == records[i].get("article_id") for j in cluster):
+                continue
+            if all(_pair_ok(views[i], views[j]) and _time_ok(views[i], views[j]) for j in cluster) and \
+                    any(anchor_score(views[i], views[j]) >= (ANCHOR if _timed(views[i]) and _timed(views[j])
+                                                             else ANCHOR_UNTIMED) for j in cluster):
+                target = cluster
+                break
+        if target is None:
+            clusters.append([i])
+        else:
+            target.append(i)
+    ids: dict[int, str] = {}
+    used: dict[str, int] = {}
+    for cluster in sorted(clusters, key=lambda c: min(order.index(i) for i in c)):
+        summary = _summarise_reference([views[i] for i in cluster])
+        base = event_key(summary["date"], summary["venue"], summary["participants"][:3], summary["type"])
+        used[base] = used.get(base, 0) + 1
+        key = base if used[base] == 1 else f"{base}-{used[base]}"
+        for i in cluster:
+            ids[i] = key
+    return [ids[i] for i in range(len(records))]
+
+
+_TYPES = ("summit", "talks", "meeting", "call", "signing", "visit", "conference")
+_STATUSES = ("held", "held", "held", "planned", "cancelled", "postponed")
+_COUNTRIES = ("United States", "Russia", "Ukraine", "European Union", "Saudi Arabia", "Turkey")
+
+
+def _random_reports(seed: int, n: int) -> pd.DataFrame:
+    """Synthetic report rows: noisy reports of a few underlying events (dates at every precision or none,
+    venues widened or dropped, participants subsets or countries) among unrelated ones, several per article,
+    articles published near the event, undated, years apart, or twice under one id."""
+    import datetime as dt
+    import random
+
+    from workbench.knowledge import load_table
+    from workbench.places import place_chain
+
+    rng = random.Random(seed)
+    persons = [(r["name"], r["side"]) for r in load_table("persons")]
+    places = [r["name"] for r in load_table("places")]
+    sides = {"US": "United States", "UK": "United Kingdom", "EU": "European Union"}
+    origin = dt.date(2025, 1, 1)
+
+    def day(offset: int) -> dt.date:
+        return origin + dt.timedelta(days=offset)
+
+    def event() -> dict:
+        far = rng.random() < 0.15  # years apart
+        people = rng.sample(persons[:25] if rng.random() < 0.8 else persons, rng.choice((1, 2, 2, 3)))
+        return {"type": rng.choice(_TYPES), "day": day(rng.randint(-3000, -400) if far else rng.randint(0, 420)),
+                "venue": rng.choice(places[:40] if rng.random() < 0.7 else places), "people": people,
+                "round": rng.choice(("", "", "", "1", "2"))}
+
+    events = [event() for _ in range(max(4, n // 15))]
+    rows: list[dict] = []
+    article = 0
+    while len(rows) < n:
+        article += 1
+        anchor = rng.choice(events)
+        published = anchor["day"] + dt.timedelta(days=rng.randint(-20, 90))
+        published_text = None if rng.random() < 0.08 else published.isoformat()
+        reports = []
+        for _ in range(rng.choice((1, 2, 3, 4, 6))):
+            source = rng.choice(events) if rng.random() < 0.5 else anchor
+            if rng.random() < 0.15:
+                source = event()
+            etype = source["type"] if rng.random() < 0.7 else rng.choice(_TYPES)
+            precision = rng.choice((10, 10, 7, 4, 0, 0))
+            when = source["day"] + dt.timedelta(days=rng.choice((0, 0, 0, 1, -2, 3, 5, 40)))
+            date_text = when.isoformat()[:precision] or None
+            if rng.random() < 0.01:
+                date_text = rng.choice(("2025-W40", "20251017", "2025-1"))
+            venue = source["venue"]
+            roll = rng.random()
+            if roll < 0.3:
+                venue = rng.choice(place_chain(venue))
+            elif roll < 0.5:
+                venue = None
+            elif roll < 0.55:
+                venue = rng.choice(places)
+            people = [p for p in source["people"] if rng.random() < 0.75]
+            names = [name for name, _ in people]
+            if rng.random() < 0.2:
+                names.append(rng.choice(_COUNTRIES))
+            if rng.random() < 0.1:
+                names = [rng.choice(_COUNTRIES), rng.choice(_COUNTRIES)]
+            person_sides = sorted({sides.get(side, side) for _, side in people})
+            attrs = {"round": rng.choice((source["round"], source["round"], "", "next", "3")),
+                     "sides": person_sides, "person_sides": person_sides, "private": rng.random() < 0.1}
+            status = rng.choice(_STATUSES)
+            reports.append({"type": etype, "status": status, "date": date_text, "venue": venue,
+                            "participants": list(dict.fromkeys(names)),
+                            "attrs": json.dumps(attrs, ensure_ascii=False)})
+        if rng.random() < 0.05:
+            reports.append(dict(reports[0]))  # the same report twice in one article
+        copies = 2 if rng.random() < 0.03 else 1  # the same article twice, under two files
+        for copy in range(copies):
+            for index, report in enumerate(reports):
+                rows.append({"article_id": f"art{article}", "file": f"art{article}_{copy}.txt",
+                             "published": published_text, "event_index": index, "evidence": "Hai bên gặp nhau.",
+                             "evidence_start": index, "evidence_end": index + 17, **report})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed, n", [(0, 1500), (1, 1500), (2, 1500), (3, 3000)])
+def test_merge_blocked_merge_equals_the_greedy_reference(seed, n):
+    events = _random_reports(seed, n)
+    reference = _merge_events_reference(events)
+    assert 0.05 * len(events) < len(set(reference)) < 0.9 * len(events)  # reports do merge, not all
+    merged = merge_events(events)
+    assert list(merged["event_id"]) == reference
+    assert list(merged.drop(columns="event_id").columns) == list(events.columns)
+
+
+def test_merge_edge_cases_equal_the_reference():
+    rows = [
+        _row("a", None, "meeting", "held", None, "Geneva", ["Marco Rubio", "Sergey Lavrov"]),
+        _row("b", None, "meeting", "held", None, "Geneva", ["Marco Rubio", "Sergey Lavrov"]),
+        _row("c", "2025-10-22", "meeting", "held", None, "Geneva", ["Marco Rubio", "Sergey Lavrov"]),
+        _row("d", "2021-10-22", "meeting", "held", None, "Geneva", ["Marco Rubio", "Sergey Lavrov"]),
+        _row("e", "2025-10-23", "meeting", "held", "2021-10", "Geneva", ["Marco Rubio", "Sergey Lavrov"]),
+        _row("f", "2025-10-23", "meeting", "planned", "2021", "Geneva", ["Sergey Lavrov"]),
+        _row("g", "2022-01-05", "meeting", "cancelled", None, None, ["Sergey Lavrov"]),
+        _row("h", None, "meeting", "held", "2021-10-20", "Switzerland", ["Lavrov"]),
+        _row("h", None, "meeting", "held", "2021-10-20", "Switzerland", ["Lavrov"]),
+        _row("i", "2025-10-24", "signing", "held", None, "Geneva", ["Marco Rubio", "Sergey Lavrov"]),
+        _row("j", "2025-10-25", "call", "held", None, None, ["Marco Rubio", "Sergey Lavrov"]),
+        _row("k", "2025-10-26", "meeting", "held", "2025-W43", "Geneva", ["Marco Rubio"]),
+    ]
+    rows[8] = {**rows[8], "event_index": 1}
+    frame = pd.DataFrame(rows + [dict(r, file="copy.txt") for r in rows[:3]])
+    assert list(merge_events(frame)["event_id"]) == _merge_events_reference(frame)

@@ -14,6 +14,8 @@ with one of them (:func:`anchor_score`: persons, venue, date, type, round).
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -202,24 +204,13 @@ def merge_events(events):
     order = sorted(range(len(records)), key=lambda i: (
         _text(records[i].get("published")) or "9999", str(records[i].get("file") or ""),
         int(records[i].get("event_index") or 0) if str(records[i].get("event_index") or 0).isdigit() else 0, i))
-    clusters: list[list[int]] = []
+    clusters = _Clusters(views, [records[i].get("article_id") for i in range(len(records))])
     for i in order:
-        target = None
-        for cluster in clusters:
-            if any(records[j].get("article_id") == records[i].get("article_id") for j in cluster):
-                continue  # one article's events are already distinct
-            if all(_pair_ok(views[i], views[j]) and _time_ok(views[i], views[j]) for j in cluster) and \
-                    any(anchor_score(views[i], views[j]) >= (ANCHOR if _timed(views[i]) and _timed(views[j])
-                                                             else ANCHOR_UNTIMED) for j in cluster):
-                target = cluster
-                break
-        if target is None:
-            clusters.append([i])
-        else:
-            target.append(i)
+        clusters.add(i)
     ids: dict[int, str] = {}
     used: dict[str, int] = {}
-    for cluster in sorted(clusters, key=lambda c: min(order.index(i) for i in c)):
+    # Clusters are created in visiting order, so creation order is the order of their first report.
+    for cluster in clusters.members:
         summary = _summarise([records[i] for i in cluster], [views[i] for i in cluster])
         base = event_key(summary["date"], summary["venue"], summary["participants"][:3], summary["type"])
         used[base] = used.get(base, 0) + 1
@@ -228,6 +219,221 @@ def merge_events(events):
             ids[i] = key
     frame["event_id"] = pd.Series([ids[i] for i in range(len(records))], index=frame.index, dtype="object")
     return frame
+
+
+# -- exact candidate blocking -------------------------------------------------------------------------------
+#
+# The greedy rule (each report joins the first cluster, in creation order, whose every member passes
+# ``_pair_ok`` and ``_time_ok`` with it and one of whose members reaches the anchor score) is kept as it is;
+# clusters that cannot pass are skipped without testing, and repeated tests are not redone:
+#
+# * ``compatible`` requires the same "call" and "signing" flags as every member: clusters are kept apart
+#   by that class.
+# * ``_time_ok`` and ``_dates_ok`` must hold for every member, so for the first: clusters are bucketed by
+#   their first member's days, and a report looks only at the buckets its own admissible days touch
+#   (:func:`_close` is the necessary condition), plus the clusters whose first member gives no time
+#   constraint (no date and no publication date, or ones that do not parse), which are always tested.
+# * ``_pair_ok`` and ``anchor_score`` read only the :func:`_pair_signature` of a view and ``_time_ok`` only
+#   its :func:`_time_signature`: a cluster keeps one member per distinct signature, and results are
+#   memoised by signature pair.
+
+#: Width in days of the time buckets clusters are indexed by.
+_BUCKET_DAYS = 16
+_DATE_FORM = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return ("dict", tuple((_freeze(k), _freeze(v)) for k, v in value.items()))
+    return value
+
+
+def _pair_signature(view: dict) -> tuple:
+    """Every field ``_pair_ok`` (through ``compatible``) and ``anchor_score`` read; ``private`` is
+    overridden by ``_pair_ok``, and neither reads the publication date."""
+    return (view["type"], view["date"], view["venue"], _freeze(view["participants"]), _freeze(view["sides"]),
+            _freeze(view["person_sides"]), view["round"], view["status"])
+
+
+def _time_signature(view: dict) -> tuple:
+    """Every field ``_time_ok`` and ``_timed`` read; the publication date of a dated report is never read."""
+    return (view["date"], view["status"], None if view["date"] else view["published"])
+
+
+def _time_class(view: dict) -> tuple:
+    """``("dated", low, high)`` day ordinals of a well-formed date, ``("undated", published, held)`` for an
+    undated report with a publication date, else ``("free",)``: no time constraint is derived."""
+    if view["date"]:
+        value = view["date"]
+        if _DATE_FORM.fullmatch(value):
+            low, high = _day(value), _day(value, last=True)
+            if low is not None and high is not None:
+                return ("dated", low.toordinal(), high.toordinal())
+        return ("free",)
+    if view["published"]:
+        try:
+            published = date.fromisoformat(view["published"])
+        except ValueError:
+            return ("free",)
+        return ("undated", published.toordinal(), view["status"] == "held")
+    return ("free",)
+
+
+def _undated_window(undated: tuple) -> tuple[int, int]:
+    """The days a date must touch to pass ``_time_ok`` with an undated report published on ``undated[1]``."""
+    published, held = undated[1], undated[2]
+    return (published - RECENT_DAYS, published + 1) if held else (published - 7, published + 365)
+
+
+def _close(a: tuple, b: tuple) -> bool:
+    """A necessary condition of ``_pair_ok(a, b) and _time_ok(a, b)`` on their time classes alone."""
+    if a[0] == "free" or b[0] == "free":
+        return True
+    if a[0] == "dated" and b[0] == "dated":
+        # equal dates, one inside the other (a prefix) or exact days at most CLOSE_DAYS apart
+        return a[1] <= b[2] + CLOSE_DAYS and b[1] <= a[2] + CLOSE_DAYS
+    if a[0] == "undated" and b[0] == "undated":
+        return abs(a[1] - b[1]) <= RECENT_DAYS
+    dated, undated = (a, b) if a[0] == "dated" else (b, a)
+    low, high = _undated_window(undated)
+    return dated[2] >= low and dated[1] <= high
+
+
+class _Interner:
+    """A number per distinct hashable key; an unhashable key gets a negative number of its own."""
+
+    def __init__(self):
+        self.ids: dict[Any, int] = {}
+        self.unique = 0
+
+    def __call__(self, key: Any) -> int:
+        try:
+            return self.ids.setdefault(key, len(self.ids))
+        except TypeError:
+            self.unique -= 1
+            return self.unique
+
+
+class _Memo(dict):
+    """Results by signature pair; pairs with an unhashable (negative) signature are not kept."""
+
+    def get_or(self, a: int, b: int, compute):
+        key = (a, b)
+        result = self.get(key)
+        if result is None:
+            result = compute()
+            if a >= 0 and b >= 0:
+                self[key] = result
+        return result
+
+
+class _Clusters:
+    """The greedy clusters of :func:`merge_events`, indexed so a report tests only clusters it may join."""
+
+    def __init__(self, views: list[dict], articles: list):
+        self.views = views
+        self.articles = articles
+        pair_ids, time_ids = _Interner(), _Interner()
+        self.pair_sig = [pair_ids(_pair_signature(v)) for v in views]
+        self.time_sig = [time_ids(_time_signature(v)) for v in views]
+        self.times = [_time_class(v) for v in views]
+        self.timed = [_timed(v) for v in views]
+        self.classes = [(v["type"] == "call", v["type"] == "signing") for v in views]
+        self.members: list[list[int]] = []
+        self.pair_reps: list[dict[int, list]] = []   # cluster → pair signature → [member, any timed, any untimed]
+        self.time_reps: list[dict[int, int]] = []    # cluster → time signature → member
+        self.seen_articles: list[set] = []
+        self.first_time: list[tuple] = []
+        self.always: dict[tuple, list[int]] = {}                   # class → clusters, first member "free"
+        self.dated: dict[tuple, dict[int, list[int]]] = {}         # class → bucket → clusters, first dated
+        self.undated: dict[tuple, dict[int, list[int]]] = {}       # (class, held) → bucket → clusters
+        self.pair_memo, self.time_memo, self.score_memo = _Memo(), _Memo(), _Memo()
+
+    def _candidates(self, i: int) -> list[int]:
+        """Clusters ``i`` may join, in creation order: a superset of those it passes the exact test with."""
+        cls, time = self.classes[i], self.times[i]
+        found = list(self.always.get(cls, ()))
+        dated = self.dated.get(cls, {})
+        held, other = self.undated.get((cls, True), {}), self.undated.get((cls, False), {})
+        if time[0] == "free":
+            for buckets in (dated, held, other):
+                for clusters in buckets.values():
+                    found.extend(clusters)
+            return sorted(set(found))
+        if time[0] == "dated":
+            ranges = ((dated, time[1] - CLOSE_DAYS, time[2] + CLOSE_DAYS),
+                      (held, time[1] - 1, time[2] + RECENT_DAYS), (other, time[1] - 365, time[2] + 7))
+        else:
+            low, high = _undated_window(time)
+            ranges = ((dated, low, high), (held, time[1] - RECENT_DAYS, time[1] + RECENT_DAYS),
+                      (other, time[1] - RECENT_DAYS, time[1] + RECENT_DAYS))
+        for buckets, low, high in ranges:
+            if buckets:
+                for bucket in range(low // _BUCKET_DAYS, high // _BUCKET_DAYS + 1):
+                    found.extend(buckets.get(bucket, ()))
+        first_time = self.first_time
+        return sorted(c for c in set(found) if _close(time, first_time[c]))
+
+    def _same_article(self, i: int, c: int) -> bool:
+        article = self.articles[i]
+        try:
+            return article in self.seen_articles[c] and article == article
+        except TypeError:  # an unhashable id: compare with the members' ids as they are
+            return any(self.articles[j] == article for j in self.members[c])
+
+    def _joins(self, i: int, c: int) -> bool:
+        """The rule of :func:`merge_events`, tested once per distinct signature of the cluster."""
+        if self._same_article(i, c):
+            return False  # one article's events are already distinct
+        views, pi, ti = self.views, self.pair_sig[i], self.time_sig[i]
+        for p, (j, _, _) in self.pair_reps[c].items():
+            if not self.pair_memo.get_or(pi, p, lambda: _pair_ok(views[i], views[j])):
+                return False
+        for t, j in self.time_reps[c].items():
+            if not self.time_memo.get_or(ti, t, lambda: _time_ok(views[i], views[j])):
+                return False
+        for p, (j, timed, untimed) in self.pair_reps[c].items():
+            # the lowest score any member with this signature asks for: ANCHOR only when both are timed
+            needs = [ANCHOR if self.timed[i] else ANCHOR_UNTIMED] if timed else []
+            need = min(needs + [ANCHOR_UNTIMED] if untimed else needs)
+            if self.score_memo.get_or(pi, p, lambda: anchor_score(views[i], views[j])) >= need:
+                return True
+        return False
+
+    def _enter(self, c: int, i: int) -> None:
+        self.members[c].append(i)
+        rep = self.pair_reps[c].setdefault(self.pair_sig[i], [i, False, False])
+        rep[1 if self.timed[i] else 2] = True
+        self.time_reps[c].setdefault(self.time_sig[i], i)
+        try:
+            self.seen_articles[c].add(self.articles[i])
+        except TypeError:
+            pass
+
+    def add(self, i: int) -> None:
+        """Put report ``i`` into the first cluster that takes it, or into a new one."""
+        for c in self._candidates(i):
+            if self._joins(i, c):
+                self._enter(c, i)
+                return
+        c = len(self.members)
+        self.members.append([])
+        self.pair_reps.append({})
+        self.time_reps.append({})
+        self.seen_articles.append(set())
+        self._enter(c, i)
+        cls, time = self.classes[i], self.times[i]
+        self.first_time.append(time)
+        if time[0] == "free":
+            self.always.setdefault(cls, []).append(c)
+        elif time[0] == "dated":
+            buckets = self.dated.setdefault(cls, {})
+            for bucket in range(time[1] // _BUCKET_DAYS, time[2] // _BUCKET_DAYS + 1):
+                buckets.setdefault(bucket, []).append(c)
+        else:
+            self.undated.setdefault((cls, time[2]), {}).setdefault(time[1] // _BUCKET_DAYS, []).append(c)
 
 
 def _best_date(dates: list[str]) -> str | None:
@@ -239,7 +445,8 @@ def _summarise(records: list[dict], views: list[dict]) -> dict:
     etype = next((t for t in TYPE_RANK if t in types), max(set(types), key=types.count))
     dates = [v["date"] for v in views if v["date"]]
     venues = [v["venue"] for v in views if v["venue"]]
-    venue = max(venues, key=lambda v: (len(place_chain(v)), venues.count(v))) if venues else None
+    ranks = {v: (len(place_chain(v)), n) for v, n in Counter(venues).items()}  # count once per venue
+    venue = max(venues, key=ranks.__getitem__) if venues else None
     counts: dict[str, int] = {}
     for v in views:
         for p in v["participants"]:
@@ -278,8 +485,13 @@ def merged_table(events_with_ids):
 
     out = []
     frame = events_with_ids.reset_index(drop=True)
-    for event_id, group in frame.groupby("event_id", sort=False):
-        records = group.to_dict("records")
+    groups: dict[Any, list[int]] = {}  # as groupby(sort=False): first appearance order, missing ids left out
+    for index, event_id in enumerate(frame["event_id"].tolist()):
+        if not pd.isna(event_id):
+            groups.setdefault(event_id, []).append(index)
+    rows = frame.to_dict("records")  # once: a to_dict per group costs more than all the rest
+    for event_id, indices in groups.items():
+        records = [rows[k] for k in indices]
         views = [event_view(r) for r in records]
         summary = _summarise(records, views)
         dated = sorted(zip(records, views), key=lambda rv: (_text(rv[0].get("published")) or "", rv[0].get("file")))
