@@ -103,9 +103,10 @@ def test_engine_sigkill_mid_run_leaves_previous_outputs_whole(corpus, reference,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while not list(tmp_path.glob(".out.partial-*/.parts/mentions/part-*")) and time.monotonic() < deadline:
+        while not list(tmp_path.glob(".out.partial-*")) and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(0.5)
+        time.sleep(1.5)  # the staging folder is being filled: 300 articles take several seconds
+        assert list(tmp_path.glob(".out.partial-*")), "the run never started writing"
         assert process.poll() is None, "the run ended before it could be killed"
     finally:
         os.killpg(process.pid, signal.SIGKILL)
