@@ -114,6 +114,10 @@ class Skipped:
     reason: str
 
 
+#: C0 control characters other than line breaks, tab and form feed: a sign of binary data.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _date_or_none(year: int, month: int, day: int) -> str | None:
     try:
         return dt.date(year, month, day).isoformat()
@@ -305,7 +309,7 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> str:
             raise CorpusError(file, f"not UTF-8 text (byte {exc.start}); name its encoding with --encoding") from exc
     if "\x00" in text:
         raise CorpusError(file, "binary data (NUL bytes)")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 200):
         raise CorpusError(file, "binary data (control characters)")
     if not text.strip():
