@@ -334,3 +334,25 @@ def test_events_another_summit_is_not_the_one_already_held():
             "Hai bên đang bàn việc tổ chức thêm một hội nghị thượng đỉnh giữa ông Trump và ông Putin.")
     events = _events(text)
     assert [(e.status, e.venue) for e in events] == [("held", "Anchorage"), ("planned", None)]
+
+
+@pytest.mark.parametrize("text, participants, venue", [
+    ("Tổng thống Putin tiếp đặc phái viên Witkoff tại Điện Kremlin hôm 20.10.",
+     {"Vladimir Putin", "Steve Witkoff"}, "Moscow Kremlin"),
+    ("Ông Erdogan đã tiếp Ngoại trưởng Lavrov ở Ankara.", {"Recep Tayyip Erdogan", "Sergey Lavrov"}, "Ankara"),
+])
+def test_events_receiving_a_visitor_is_a_meeting(text, participants, venue):
+    event = _one(text)
+    assert (event.type, event.status, event.venue) == ("meeting", "held", venue)
+    assert set(event.participants) == participants
+
+
+@pytest.mark.parametrize("text", [
+    "Nga tiếp tục tấn công các thành phố của Ukraine.",
+    "Ukraine tiếp nhận thêm viện trợ quân sự từ Mỹ.",
+    "Bài viết tiếp theo sẽ phân tích kế hoạch hòa bình.",
+    "Ông Zelensky muốn đối thoại trực tiếp Tổng thống Putin.",
+    "Các cuộc tấn công liên tiếp Bộ trưởng Shoigu chỉ đạo.",
+])
+def test_events_other_words_starting_with_tiep_are_not_meetings(text):
+    assert _events(text) == []
