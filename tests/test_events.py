@@ -356,3 +356,13 @@ def test_events_receiving_a_visitor_is_a_meeting(text, participants, venue):
 ])
 def test_events_other_words_starting_with_tiep_are_not_meetings(text):
     assert _events(text) == []
+
+
+def test_events_three_party_talks_name_the_parties_after_the_number_of_sides():
+    event = _one("Vòng đàm phán ba bên Nga - Mỹ - Ukraine sẽ diễn ra ở Geneva.")
+    assert set(event.participants) == {"Russia", "United States", "Ukraine"}
+
+
+def test_events_a_speaker_who_judges_is_not_a_participant():
+    event = _one("Ngoại trưởng Lavrov cho rằng cuộc gặp thượng đỉnh Nga - Mỹ ở Budapest đã bị hủy.")
+    assert set(event.participants) == {"Russia", "United States"}

@@ -380,7 +380,8 @@ def _is_party(text: str, place: Span, previous: Span | None, trigger: _Cue, floo
     if previous is not None and re.fullmatch(r"\s*(?:,|và|-|–)\s*", text[previous.end:place.start]):
         return True
     gap = text[trigger.end:place.start] if place.start >= trigger.end else None
-    return gap is not None and bool(re.fullmatch(r"\s*(?:\d\s+bên\s*)?\(?", gap))
+    return gap is not None and bool(re.fullmatch(r"\s*(?:(?:\d|hai|ba|bốn|năm)\s+bên\s*)?\(?", gap,
+                                                 re.IGNORECASE))
 
 
 def _assign_participants(text: str, mention: _Mention, mine: list[Span], my_places: list[Span],
