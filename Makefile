@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TABLES := data/processed
 
-.PHONY: install annotate reports test browser clean
+.PHONY: install annotate reports lab test browser clean
 
 # requirements.lock pins every package (uv pip compile pyproject.toml --extra test -o requirements.lock).
 $(STAMP): pyproject.toml requirements.lock
@@ -24,6 +24,11 @@ annotate: install
 
 reports: annotate
 	$(BIN)/python -m workbench report --tables $(TABLES) --corpus data/raw --out reports
+
+# JupyterLab on 127.0.0.1:$(PORT) with the project kernel, opening notebooks/ (Ctrl-C stops it).
+PORT ?= 8888
+lab: install
+	$(BIN)/python -m workbench.lab --port $(PORT)
 
 # Debian's chromium checks the rendered reports in the tests (headless).
 browser:
