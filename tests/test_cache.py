@@ -96,3 +96,80 @@ def test_cache_disabled_reads_and_writes_nothing(corpus, tmp_path):
     report = run_annotate(str(corpus), str(tmp_path / "o"), progress=False, jobs=1, use_cache=False,
                           cache_dir=tmp_path / "c")
     assert report.cached == 0 and not (tmp_path / "c").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def annotated(corpus, tmp_path):
+    """A private copy of the corpus, annotated once into ``out``."""
+    import shutil
+
+    own = tmp_path / "corpus"
+    shutil.copytree(corpus, own)
+    out = tmp_path / "out"
+    first = run_annotate(str(own), str(out), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert not first.up_to_date
+    return own, out
+
+
+def test_cache_rerun_on_unchanged_corpus_finds_outputs_up_to_date(annotated, tmp_path):
+    own, out = annotated
+    before = _files(out)
+    again = run_annotate(str(own), str(out), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert again.up_to_date and again.annotated == 0 and again.articles == 12
+    assert "up to date" in again.line() and f"{again.spans} spans" in again.line()
+    assert _files(out) == before
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "rename", "output", "no-cache"])
+def test_cache_any_change_makes_the_rerun_write_again(annotated, tmp_path, change):
+    own, out = annotated
+    first = sorted(own.glob("*.txt"))[0]
+    use_cache = True
+    if change == "edit":
+        first.write_text(first.read_text(encoding="utf-8") + "\nÔng Putin gặp ông Trump.", encoding="utf-8")
+    elif change == "add":
+        (own / "zz_new.txt").write_text(" date 2025-08-16 Hôm 15.8, ông Trump gặp ông Putin tại Alaska.",
+                                        encoding="utf-8")
+    elif change == "remove":
+        first.unlink()
+    elif change == "rename":
+        first.rename(own / ("zz_" + first.name))
+    elif change == "output":
+        damaged = out / "mentions.parquet"
+        damaged.write_bytes(damaged.read_bytes()[:-100])  # a truncated table is never trusted
+    else:
+        use_cache = False
+    again = run_annotate(str(own), str(out), progress=False, jobs=1, cache_dir=tmp_path / "c",
+                         use_cache=use_cache)
+    assert not again.up_to_date
+    reference = run_annotate(str(own), str(tmp_path / "reference"), progress=False, jobs=1, use_cache=False)
+    assert identical(out, tmp_path / "reference")
+    assert again.articles == reference.articles
+
+
+def test_cache_up_to_date_keeps_the_skipped_files_and_exit_status(tmp_path, capsys):
+    from workbench.cli import EXIT_SKIPPED, main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2025-08-16 Hôm 15.8, ông Trump gặp ông Putin tại Alaska.",
+                                  encoding="utf-8")
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    args = ["annotate", str(corpus), "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "c"),
+            "--jobs", "1", "--no-progress"]
+    assert main(args) == EXIT_SKIPPED
+    capsys.readouterr()
+    assert main(args) == EXIT_SKIPPED
+    line = capsys.readouterr().out
+    assert "up to date" in line and "empty.txt" in line
+
+
+def test_cache_another_annotator_is_not_up_to_date(annotated, tmp_path, monkeypatch):
+    own, out = annotated
+    monkeypatch.setattr(cache_module, "annotator_fingerprint", lambda: "another-annotator")
+    again = run_annotate(str(own), str(out), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert not again.up_to_date and again.annotated == 12

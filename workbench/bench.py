@@ -242,8 +242,13 @@ def measure(sample_dir: Path, work: Path, articles: int, skip: set[str]) -> dict
                                             "--jobs", str(cpus)])
     figures.update(warm_s=warm, warm_share_of_cold=warm / cold, warm_peak_rss_mb=warm_rss / 2**20,
                    warm_identical=identical(work / "out_cold", work / "out_warm"))
-    print(f"warm re-run (unchanged corpus): {warm:.1f} s = {100 * warm / cold:.1f} % of cold; "
+    print(f"warm cache, new output folder (unchanged corpus): {warm:.1f} s = {100 * warm / cold:.1f} % of cold; "
           f"outputs identical to cold: {figures['warm_identical']}\n  {line}")
+    rerun, rerun_rss, line = run_cli("re-run", [str(corpus), "--out", str(work / "out_cold"), "--cache", str(cache),
+                                                "--jobs", str(cpus)])
+    figures.update(rerun_s=rerun, rerun_share_of_cold=rerun / cold, rerun_up_to_date="up to date" in line)
+    print(f"re-run on the same --out (unchanged corpus): {rerun:.1f} s = {100 * rerun / cold:.1f} % of cold; "
+          f"found up to date: {figures['rerun_up_to_date']}\n  {line}")
     extra = max(1, articles // 100)
     grown = build_corpus(sample_dir, fresh("corpus_grown"), articles + extra)
     grow, grow_rss, line = run_cli("grown", [str(grown), "--out", str(fresh("out_grown")), "--cache", str(cache),

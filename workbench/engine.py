@@ -116,11 +116,16 @@ class RunReport:
     jobs: int = 1
     annotate_seconds: float = 0.0
     merge_seconds: float = 0.0
+    up_to_date: bool = False
 
     def line(self) -> str:
         """The one-line account, naming every skipped file and why."""
         reasons = "; ".join(f"{s.file}: {s.reason}" for s in self.skipped)
         skipped = f"{len(self.skipped)} skipped ({reasons})" if self.skipped else "0 skipped"
+        if self.up_to_date:
+            return (f"{self.articles} articles, {skipped}, {self.spans} spans, {self.events} event reports "
+                    f"→ {self.merged_events} events: outputs up to date (same files, same annotator), "
+                    f"nothing rewritten, {self.seconds:.1f} s → {self.out}")
         return (f"{self.articles} articles read ({self.cached} from cache, {self.annotated} annotated), "
                 f"{skipped}, {self.spans} spans, {self.events} event reports "
                 f"→ {self.merged_events} events, {self.seconds:.1f} s (annotate {self.annotate_seconds:.1f} s, "
@@ -278,7 +283,8 @@ class _Writer:
             buffer.clear()
         self.in_buffer = 0
 
-    def finish(self, skipped: list[Skipped], corpus_dir: str) -> int:
+    def finish(self, skipped: list[Skipped], corpus_dir: str, state: str = "", spans: int = 0,
+               reports: int = 0) -> int:
         """Write the remaining tables and files; the number of merged events."""
         import pandas as pd
 
@@ -326,7 +332,9 @@ class _Writer:
                 handle.write(json.dumps({"file": item.file, "reason": item.reason}, ensure_ascii=False) + "\n")
         (self.staging / "run.json").write_text(json.dumps(
             {"corpus_dir": str(corpus_dir), "articles": self.articles, "skipped": len(skipped),
-             "annotator": annotator_fingerprint()}, indent=2))
+             "spans": spans, "events": reports, "merged_events": len(merged),
+             "annotator": annotator_fingerprint(), "corpus_state": state,
+             "checksums": _checksums(self.staging)}, indent=2))
         return len(merged)
 
     def merge_key(self) -> str:
@@ -343,6 +351,51 @@ class _Writer:
     def abandon(self) -> None:
         if not self.summary.closed:
             self.summary.close()
+
+
+#: Files whose checksums ``run.json`` records: a re-run trusts the outputs only when all still match.
+OUTPUTS = ("articles.parquet", "sentences.parquet", "mentions.parquet", "events.parquet",
+           "event_groups.parquet", "summary.jsonl", "load_report.jsonl")
+
+
+def corpus_state(corpus_dir: str | Path, encoding: str | None, max_bytes: int) -> str:
+    """A hash of everything the reader looks at: the entries' names and kinds, every ``.txt`` file's
+    bytes (its size alone above ``max_bytes``) and the reading options."""
+    digest = hashlib.sha256(f"{encoding}\0{max_bytes}\n".encode())
+    for path in sorted(Path(corpus_dir).iterdir(), key=lambda p: p.name):
+        if path.name.startswith("."):
+            continue
+        kind = "link" if path.is_symlink() else "dir" if path.is_dir() else "file"
+        digest.update(f"{path.name}\0{kind}\n".encode())
+        if path.suffix.lower() == ".txt" and path.is_file():
+            try:
+                size = path.stat().st_size
+                digest.update(hashlib.sha256(path.read_bytes()).digest() if size <= max_bytes
+                              else f"size {size}".encode())
+            except OSError as exc:
+                digest.update(f"unreadable {exc.errno}".encode())
+    return digest.hexdigest()
+
+
+def _checksums(folder: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in OUTPUTS}
+
+
+def _up_to_date(out: Path, state: str, fingerprint: str) -> RunReport | None:
+    """The previous run's account when ``out`` holds whole outputs of this corpus state and annotator."""
+    try:
+        run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        if run.get("corpus_state") != state or run.get("annotator") != fingerprint:
+            return None
+        if _checksums(out) != run.get("checksums"):
+            return None  # an output was changed or damaged since: write them again
+        skipped = [Skipped(row["file"], row["reason"]) for row in
+                   map(json.loads, (out / "load_report.jsonl").read_text(encoding="utf-8").splitlines())]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return RunReport(articles=run["articles"], skipped=skipped, spans=run.get("spans", 0),
+                     events=run.get("events", 0), merged_events=run.get("merged_events", 0),
+                     cached=run["articles"], up_to_date=True)
 
 
 def _entries(corpus_dir: str | Path) -> int:
@@ -409,6 +462,12 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
     skipped: list[Skipped] = []
     with OutputLock(out_path):
         recover(out_path)
+        state = corpus_state(corpus_dir, encoding, max_bytes) if Path(corpus_dir).is_dir() else ""
+        previous = _up_to_date(out_path, state, fingerprint) if use_cache and state else None
+        if previous is not None:
+            previous.out, previous.engine, previous.jobs = str(out), engine, jobs
+            previous.seconds = time.perf_counter() - started
+            return previous
         staging = staging_folder(out_path)
         writer = _Writer(staging, cache)
         bar = tqdm(total=_entries(corpus_dir), desc="annotate", unit="file", disable=not progress)
@@ -460,7 +519,8 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
             if writer.articles == 0:
                 raise NothingLoadedError(str(corpus_dir), _in_name_order(skipped))
             skipped = _in_name_order(skipped)
-            report.merged_events = writer.finish(skipped, corpus_dir)
+            report.merged_events = writer.finish(skipped, corpus_dir, state=state, spans=writer.spans,
+                                                 reports=report.events)
             swap_in(staging, out_path)
         finally:
             bar.close()
