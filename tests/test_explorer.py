@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 import time
@@ -10,37 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLE
+from conftest import notebook_records as _records
+from conftest import run_report
 from workbench import analysis as wa
 from workbench import explorer as we
 from workbench.errors import ParameterError
 from workbench.model import fold
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "raw"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 TABLE_NAMES = ("articles", "sentences", "mentions", "events", "event_groups")
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """Jupyter, IPython and matplotlib write into a private home, not the user's."""
-    folder = tmp_path_factory.mktemp("home")
-    patch = pytest.MonkeyPatch()
-    for name in ("HOME", "MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR",
-                 "JUPYTER_DATA_DIR"):
-        (folder / name.lower()).mkdir()
-        patch.setenv(name, str(folder / name.lower()))
-    yield folder
-    patch.undo()
-
-
-@pytest.fixture(scope="module")
-def tables_dir(tmp_path_factory, home):
-    from workbench.engine import run_annotate
-
-    out = tmp_path_factory.mktemp("explorer") / "processed"
-    run_annotate(str(SAMPLE), str(out), progress=False, use_cache=False)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -346,27 +325,10 @@ def test_explorer_filters_10000_articles_without_reannotating(tables, tmp_path, 
 
 # ---------------------------------------------------------------- the notebook, rendered
 
-def _records(executed: Path) -> dict[str, list]:
-    import nbformat
-
-    found: dict[str, list] = {}
-    for cell in nbformat.read(executed, as_version=4).cells:
-        for output in cell.get("outputs", []):
-            payload = output.get("data", {}).get(wa.RECORD_MIME)
-            if payload:
-                found.setdefault(payload["name"], []).append(payload["value"])
-    return found
-
-
 def _render(out: Path, tables_dir: Path, *params: str, run_slug: str = "run") -> Path:
     from workbench import report
 
-    args = ["50-explore", "--tables", str(tables_dir), "--corpus", str(SAMPLE), "--out", str(out),
-            "--slug", run_slug, "--no-progress"]
-    for pair in params:
-        name, value = pair.split("=", 1)
-        args += ["-p", name, value]
-    assert report.main(args) == report.EXIT_OK
+    assert run_report(out, tables_dir, ["50-explore"], *params, run_slug=run_slug) == report.EXIT_OK
     return out / "50-explore" / run_slug
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from test_explorer import home, tables_dir  # noqa: F401  (fixtures: the private home and the sample tables)
 from workbench import lab
 from workbench.analysis import RECORD_MIME
 

@@ -13,54 +13,20 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import SAMPLE
+from conftest import notebook_records as records
+from conftest import run_report as run
 from workbench import report
-from workbench.analysis import NOTHING_MATCHES, RECORD_MIME
-from workbench.engine import run_annotate
+from workbench.analysis import NOTHING_MATCHES
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "raw"
 ANALYSES = ["00-corpus", "10-actors", "20-dates", "30-venues", "40-events"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def records(executed: Path) -> dict[str, list]:
-    """Every value a notebook recorded, by name (a name recorded twice keeps both)."""
-    nb = nbformat.read(executed, as_version=4)
-    found: dict[str, list] = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            payload = output.get("data", {}).get(RECORD_MIME)
-            if payload:
-                found.setdefault(payload["name"], []).append(payload["value"])
-    return found
-
-
-def run(out: Path, tables: Path, names: list[str], *params: str, run_slug: str = "run") -> int:
-    args = [*names, "--tables", str(tables), "--corpus", str(SAMPLE), "--out", str(out), "--slug", run_slug,
-            "--no-progress"]
-    for pair in params:
-        name, value = pair.split("=", 1)
-        args += ["-p", name, value]
-    return report.main(args)
-
-
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """Jupyter, IPython and matplotlib write into a private home, not the user's."""
-    folder = tmp_path_factory.mktemp("home")
-    patch = pytest.MonkeyPatch()
-    for name in ("HOME", "MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR"):
-        (folder / name.lower()).mkdir()
-        patch.setenv(name, str(folder / name.lower()))
-    yield folder
-    patch.undo()
-
-
-@pytest.fixture(scope="module")
-def tables(tmp_path_factory, home):
-    out = tmp_path_factory.mktemp("tables") / "processed"
-    run_annotate(str(SAMPLE), str(out), progress=False, use_cache=False)
-    return out
+def tables(tables_dir):
+    """The sample tables (``conftest.tables_dir``), under a shorter name."""
+    return tables_dir
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,7 @@ def test_report_slug_is_stable_and_ignores_folders():
 
 def test_report_find_notebooks_by_name_and_prefix():
     names = [p.stem for p in report.find_notebooks([], report.notebooks_dir())]
-    assert names == ["00-corpus", "10-actors", "20-dates", "30-venues", "40-events"]
+    assert names == ["00-corpus", "10-actors", "20-dates", "30-venues", "40-events", "50-explore"]
     assert report.find_notebooks(["10"], report.notebooks_dir())[0].stem == "10-actors"
     assert report.find_notebooks(["30-venues.ipynb"], report.notebooks_dir())[0].stem == "30-venues"
     with pytest.raises(ParameterError) as caught:

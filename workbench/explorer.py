@@ -749,7 +749,7 @@ class Explorer:
                 parts += ["<h3>Dòng thời gian</h3>",
                           f'<img alt="dòng thời gian" src="data:image/png;base64,{base64.b64encode(png).decode()}"/>']
         if article_id:
-            parts += [f"<h3>Bài báo</h3>", self.article_html(article_id)]
+            parts += ["<h3>Bài báo</h3>", self.article_html(article_id)]
         parts.append("</div>")
         return "".join(parts)
 
