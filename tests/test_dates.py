@@ -175,6 +175,9 @@ def test_dates_weekday_past(sentence, expected):
     ("Phái đoàn sẽ tới Geneva vào thứ Hai tới.", ["2025-10-27"]),
     ("Cuộc họp dự kiến diễn ra vào thứ Năm tuần tới.", ["2025-10-30"]),
     ("Các bộ trưởng sẽ họp vào thứ Tư.", ["2025-10-22"]),
+    # "Năm tới" after "thứ" is next Thursday, not next year
+    ("Các bộ trưởng sẽ họp vào thứ Năm tới.", ["2025-10-23"]),
+    ("Hội nghị sẽ diễn ra vào năm tới.", ["2026"]),
 ])
 def test_dates_weekday_future(sentence, expected):
     assert values(sentence) == expected

@@ -366,3 +366,8 @@ def test_events_three_party_talks_name_the_parties_after_the_number_of_sides():
 def test_events_a_speaker_who_judges_is_not_a_participant():
     event = _one("Ngoại trưởng Lavrov cho rằng cuộc gặp thượng đỉnh Nga - Mỹ ở Budapest đã bị hủy.")
     assert set(event.participants) == {"Russia", "United States"}
+
+
+def test_events_a_person_only_describing_another_is_not_a_participant():
+    event = _one("Ông Witkoff điện đàm với ông Peskov, người phát ngôn của Tổng thống Putin, hôm 20.10.")
+    assert set(event.participants) == {"Steve Witkoff", "Dmitry Peskov"}

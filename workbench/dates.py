@@ -111,6 +111,8 @@ RELATIVE_STOP = re.compile(r"(?i)\s+(?:đó|ấy|nữa|kia)(?!\w)")
 #: Before a relative word: quantities make it a span ("hai tháng trước", "vài năm tới", "3 năm nay").
 QUANTIFIER_LEFT = re.compile(r"(?i)(?<!\w)(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mấy|vài|những|các"
                              r"|nhiều|mỗi|hàng|từng|bao|nửa|suốt\s+cả)\s+$")
+#: Before "năm tới"/"năm nay": "thứ" makes it a weekday ("thứ Năm tới" is next Thursday, not next year).
+WEEKDAY_THU_LEFT = re.compile(r"(?i)(?<!\w)thứ\s+$")
 #: Before a relative month or year: a part of it ("cuối năm nay", "đầu tháng này").
 VAGUE_LEFT = re.compile(r"(?i)(?<!\w)(?:cuối|đầu|giữa|nửa\s+đầu|nửa\s+cuối)\s+(?:của\s+)?$")
 #: A weekday with an optional cue before and position after.
@@ -501,7 +503,7 @@ def _relatives(col: _Collector) -> None:
         head, tail = word.rsplit(" ", 1)
         left = segment[max(0, s - _LEFT_WINDOW):s]
         if head in ("tháng", "năm"):
-            if QUANTIFIER_LEFT.search(left) or VAGUE_LEFT.search(left):
+            if QUANTIFIER_LEFT.search(left) or VAGUE_LEFT.search(left) or WEEKDAY_THU_LEFT.search(left):
                 continue
             if head == "tháng":
                 shift = {"trước": -1, "này": 0}.get(tail, 1)

@@ -58,6 +58,8 @@ _MULTILATERAL = re.compile(r"\b\d+ (?:nước|quốc gia)\b|\bcác nước\b|\bc
 _RAW_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{4})?\b|\bhôm nay\b|\bsáng nay\b|\bhôm qua\b|"
                        r"\bđêm qua\b|\bngày mai\b|\btháng \d{1,2}\b")
 _SUBORDINATE = re.compile(r"\b(?:kể từ khi|từ khi|trước khi|sau khi|kể từ năm)\b")
+#: Between a person and a later one: an apposition whose head belongs to the later one.
+_APPOSED_OWNER = re.compile(r"\s*,\s*[^,.;:!?\n]{1,40}?\scủa\s+[^,.;:!?\n]{0,30}")
 _SPEAKER_SUBJECT = re.compile(r"^\W*(?:rằng\s+)?(?:ông ấy|bà ấy|ông|bà|mình)\b(?!\s+[A-ZĐÀ-Ỹ])")
 _VENUE_PREFIX = re.compile(
     r"(?:\b(?:tại|ở|đến|tới|sang|thăm|thuộc|là|gồm)\s+(?:(?:thành phố|TP\.?|thủ đô|thị trấn|bang|tỉnh|đất|"
@@ -389,7 +391,11 @@ def _assign_participants(text: str, mention: _Mention, mine: list[Span], my_plac
     s = mention.sentence
     t = mention.trigger
     chosen: list[Span] = []
+    ordered = sorted(mine, key=lambda p: p.start)
     for person in mine:
+        before = [p for p in ordered if p.end <= person.start]
+        if before and _APPOSED_OWNER.fullmatch(text, before[-1].end, person.start):
+            continue  # "ông Yuri Ushakov, trợ lý của Tổng thống Putin": Putin only describes Ushakov
         speaker = next((c for c in reporting if person.end <= c.start and
                         re.fullmatch(r"[\s,]*(?:\w+\s+){0,2}", text[person.end:c.start])), None)
         passive = re.search(r"\bđược\s+(?:\w+\s+){0,4}$", text[max(s.start, person.start - 40):person.start])
