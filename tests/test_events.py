@@ -163,6 +163,10 @@ def test_events_call_has_no_venue_and_cameo_041():
     ("Ông Trump tiếp ông Zelensky trong cuộc gặp tại Nhà Trắng.", "White House"),
     ("Ông Putin mời ông Trump đến thăm Moscow vào năm tới.", "Moscow"),
     ("Địa điểm tổ chức cuộc gặp giữa ông Trump và ông Putin có thể là Geneva.", "Geneva"),
+    ("Ông Trump tiếp ông Zelensky tại dinh thự Mar-a-Lago ở bang Florida.", "Mar-a-Lago"),
+    # a long object between the trigger and the venue
+    ("Phái đoàn Nga đã đàm phán với phái đoàn Ukraine do Bộ trưởng Quốc phòng Rustem Umerov dẫn đầu "
+     "tại Istanbul hồi tháng 5.", "Istanbul"),
 ])
 def test_events_venue_constructions(text, venue):
     assert _one(text).venue == venue
@@ -371,3 +375,14 @@ def test_events_a_speaker_who_judges_is_not_a_participant():
 def test_events_a_person_only_describing_another_is_not_a_participant():
     event = _one("Ông Witkoff điện đàm với ông Peskov, người phát ngôn của Tổng thống Putin, hôm 20.10.")
     assert set(event.participants) == {"Steve Witkoff", "Dmitry Peskov"}
+
+
+def test_events_a_distant_place_after_a_clause_break_is_not_the_venue():
+    text = ("Ông Witkoff đã gặp ông Dmitriev để bàn về kế hoạch hòa bình gồm 28 điểm, trong khi phái đoàn "
+            "Ukraine vẫn ở Kiev.")
+    assert _one(text).venue is None
+
+
+def test_events_a_place_in_the_purpose_of_the_talks_is_not_the_venue():
+    event = _one("Ông Zelensky đề nghị gặp trực tiếp Tổng thống Putin để thảo luận về chiến dịch của Nga ở Ukraine.")
+    assert event.venue is None

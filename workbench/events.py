@@ -60,10 +60,13 @@ _RAW_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{4})?\b|\bhôm nay\b|\
 _SUBORDINATE = re.compile(r"\b(?:kể từ khi|từ khi|trước khi|sau khi|kể từ năm)\b")
 #: Between a person and a later one: an apposition whose head belongs to the later one.
 _APPOSED_OWNER = re.compile(r"\s*,\s*[^,.;:!?\n]{1,40}?\scủa\s+[^,.;:!?\n]{0,30}")
+#: Between a trigger and a distant venue: a clause boundary that gives the venue to something else.
+_FAR_VENUE_BREAK = re.compile(r"[;:()\"“”]|(?<!\w)(?:sau khi|trước khi|khi|trong khi|nhưng|song|còn|rồi"
+                              r"|và sau đó|để|về|nhằm)(?!\w)", re.IGNORECASE)
 _SPEAKER_SUBJECT = re.compile(r"^\W*(?:rằng\s+)?(?:ông ấy|bà ấy|ông|bà|mình)\b(?!\s+[A-ZĐÀ-Ỹ])")
 _VENUE_PREFIX = re.compile(
     r"(?:\b(?:tại|ở|đến|tới|sang|thăm|thuộc|là|gồm)\s+(?:(?:thành phố|TP\.?|thủ đô|thị trấn|bang|tỉnh|đất|"
-    r"khách sạn|cung điện|khu nghỉ dưỡng|căn cứ)\s+(?:nghỉ dưỡng\s+|cảng\s+)?)?"
+    r"khách sạn|cung điện|khu nghỉ dưỡng|dinh thự|căn cứ)\s+(?:nghỉ dưỡng\s+|cảng\s+)?)?"
     r"|\b(?:thành phố|TP\.?|thủ đô)\s+(?:nghỉ dưỡng\s+|cảng\s+)?)$", re.IGNORECASE)
 
 
@@ -319,6 +322,11 @@ def _assign_venue(text: str, mention: _Mention, mine: list[Span], places: list[S
     t = mention.trigger
     candidates = [p for p in mine if _is_venue_candidate(text, p, s.start)]
     after = [p for p in candidates if p.start >= t.end and p.start - t.end <= 60]
+    if not after:
+        # a long object between trigger and venue ("đàm phán với phái đoàn Ukraine do Bộ trưởng … dẫn
+        # đầu tại Istanbul"): the venue may come later in the same clause
+        after = [p for p in candidates if p.start >= t.end and p.start - t.end <= 160
+                 and not _FAR_VENUE_BREAK.search(text, t.end, p.start)]
     before = [p for p in candidates if p.end <= t.start]
     if mention.type == "visit" and after:
         listed = [after[0]]
