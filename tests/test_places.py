@@ -136,3 +136,9 @@ def test_places_table_rows_are_complete():
     for venue in ("Minsk", "Gomel", "Istanbul", "Antalya", "Riyadh", "Jeddah", "Abu Dhabi", "Doha",
                   "Geneva", "Bürgenstock", "Anchorage", "White House", "Miami", "Mar-a-Lago", "Budapest"):
         assert venue in names
+
+
+@pytest.mark.parametrize("table", ["places", "persons", "organizations"])
+def test_places_knowledge_tables_name_each_entry_once(table):
+    names = [row["name"] for row in load_table(table)]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
