@@ -173,3 +173,27 @@ def test_cache_another_annotator_is_not_up_to_date(annotated, tmp_path, monkeypa
     monkeypatch.setattr(cache_module, "annotator_fingerprint", lambda: "another-annotator")
     again = run_annotate(str(own), str(out), progress=False, jobs=1, cache_dir=tmp_path / "c")
     assert not again.up_to_date and again.annotated == 12
+
+
+def test_cache_merge_resumes_when_later_articles_are_added(corpus, tmp_path):
+    import datetime as dt
+    import re
+    import shutil
+
+    from workbench.bench import synthetic_text
+
+    grown = tmp_path / "grown"
+    shutil.copytree(corpus, grown)
+    first = run_annotate(str(corpus), str(tmp_path / "o1"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert not first.merge_resumed
+    dates = [re.match(r" date (\d{4}-\d{2}-\d{2})", p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt")]
+    latest = max(dt.date.fromisoformat(m.group(1)) for m in dates if m)
+    sample = next(p for p in sorted((ROOT / "data" / "raw").glob("*.txt")) if "Putin" in p.read_text("utf-8"))
+    (grown / "aa_later.txt").write_text(synthetic_text(sample.read_text(encoding="utf-8"), 30, latest),
+                                        encoding="utf-8")
+    resumed = run_annotate(str(grown), str(tmp_path / "o2"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert (resumed.cached, resumed.annotated) == (12, 1) and resumed.merge_resumed
+    assert resumed.events > first.events
+    scratch = run_annotate(str(grown), str(tmp_path / "o3"), progress=False, jobs=1, use_cache=False)
+    assert not scratch.merge_resumed
+    assert identical(tmp_path / "o2", tmp_path / "o3")

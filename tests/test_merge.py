@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from workbench.merge import anchor_score, event_view, merge_events, merged_table
+from workbench.merge import anchor_score, event_view, merge_events, merge_events_resumable, merged_table
 
 
 def _row(article: str, published: str | None, etype: str, status: str, date: str | None, venue: str | None,
@@ -304,3 +304,80 @@ def test_merge_edge_cases_equal_the_reference():
     rows[8] = {**rows[8], "event_index": 1}
     frame = pd.DataFrame(rows + [dict(r, file="copy.txt") for r in rows[:3]])
     assert list(merge_events(frame)["event_id"]) == _merge_events_reference(frame)
+
+
+# -- resuming from a stored clustering state ------------------------------------------------------------------
+
+def _split_by_date(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An old part and a new part whose reports are all visited after the old ones (later publication
+    dates, or none: an undated report is visited last)."""
+    dated = sorted(d for d in events["published"] if isinstance(d, str))
+    cutoff = dated[len(dated) // 2]
+    old = events["published"].map(lambda d: isinstance(d, str) and d < cutoff)
+    return events[old], events[~old]
+
+
+@pytest.mark.parametrize("seed, n", [(0, 1500), (1, 1500), (3, 3000)])
+def test_merge_resumed_with_later_reports_equals_the_merge_from_scratch(seed, n):
+    old, new = _split_by_date(_random_reports(seed, n))
+    assert len(old) and len(new)
+    _, state, resumed = merge_events_resumable(old)
+    assert not resumed and len(state["keys"]) == len(old)
+    grown = pd.concat([new, old], ignore_index=True)  # row order differs from the visit order
+    merged, grown_state, resumed = merge_events_resumable(grown, state)
+    assert resumed
+    scratch, scratch_state, _ = merge_events_resumable(grown)
+    assert list(merged["event_id"]) == list(scratch["event_id"]) == list(merge_events(grown)["event_id"])
+    assert merged.equals(scratch)
+    assert grown_state == scratch_state
+    # the same corpus again: everything is resumed, nothing added
+    again, _, resumed = merge_events_resumable(grown, grown_state)
+    assert resumed and list(again["event_id"]) == list(scratch["event_id"])
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_merge_with_an_earlier_new_report_falls_back_and_equals_the_merge_from_scratch(seed):
+    old, new = _split_by_date(_random_reports(seed, 1500))
+    _, state, _ = merge_events_resumable(old)
+    first = old.sort_values("published").iloc[0]
+    early = dict(first, file="aaa_early.txt", article_id="early")  # visited before every old report
+    grown = pd.concat([old, new, pd.DataFrame([early])], ignore_index=True)
+    merged, _, resumed = merge_events_resumable(grown, state)
+    assert not resumed
+    assert list(merged["event_id"]) == list(merge_events(grown)["event_id"])
+    # a changed old report (same place in the order, other content) also falls back
+    changed = grown.copy()
+    row = changed.index[changed["file"] == first["file"]][0]
+    changed.at[row, "venue"] = "Somewhere Else"
+    merged, _, resumed = merge_events_resumable(changed[changed["file"] != "aaa_early.txt"], state)
+    assert not resumed
+    assert list(merged["event_id"]) == list(merge_events(changed[changed["file"] != "aaa_early.txt"])["event_id"])
+
+
+def test_merge_stale_or_malformed_state_is_not_resumed(tmp_path):
+    from workbench.cache import AnnotationCache
+
+    old, new = _split_by_date(_random_reports(1, 600))
+    grown = pd.concat([old, new], ignore_index=True)
+    scratch = list(merge_events(grown)["event_id"])
+    _, state, _ = merge_events_resumable(old)
+    _, other, _ = merge_events_resumable(_random_reports(5, 300))  # another corpus's state
+    stale_key = {**state, "keys": [b"\0" * 32] + state["keys"][1:]}
+    unsorted = {**state, "clusters": [sorted(state["clusters"][0] + state["clusters"][1], reverse=True)]
+                + state["clusters"][2:]}
+    missing = {**state, "clusters": state["clusters"][1:]}
+    longer = {**state, "keys": state["keys"] + state["keys"]}
+    for bad in (other, stale_key, unsorted, missing, longer, {**state, "version": 0}, None, "junk",
+                {"version": 1, "keys": "abc", "clusters": []}, {**state, "clusters": [[0.5]]}):
+        merged, _, resumed = merge_events_resumable(grown, bad)
+        assert not resumed
+        assert list(merged["event_id"]) == scratch
+    # damage to the stored entry is caught by its checksum
+    cache = AnnotationCache(tmp_path, "f")
+    cache.put_merge_state(state)
+    assert cache.get_merge_state() == state
+    path = cache.path_for("merge-state")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    assert cache.get_merge_state() is None

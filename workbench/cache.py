@@ -158,6 +158,15 @@ class AnnotationCache:
         merged.to_parquet(buffer, index=False)
         self.put(f"merge-{key}", (event_ids, buffer.getvalue()))
 
+    def get_merge_state(self):
+        """The latest stored merge clustering state of this cache folder (see
+        :func:`workbench.merge.merge_events_resumable`), or None."""
+        return self.get("merge-state")
+
+    def put_merge_state(self, state) -> None:
+        """Store the merge clustering state of the latest run, replacing the previous one."""
+        self.put("merge-state", state)
+
 
 def encode_entry(value: Any) -> bytes:
     """Bytes of one cache entry: header with checksum and length, then the pickle."""

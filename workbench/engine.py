@@ -116,6 +116,7 @@ class RunReport:
     jobs: int = 1
     annotate_seconds: float = 0.0
     merge_seconds: float = 0.0
+    merge_resumed: bool = False
     up_to_date: bool = False
 
     def line(self) -> str:
@@ -256,6 +257,7 @@ class _Writer:
         self.cache = cache
         self.identity = hashlib.sha256()
         self.merge_seconds = 0.0
+        self.merge_resumed = False
 
         self.staging = staging
         self.tables = {name: PartedTable(staging, name) for name in ("articles", "sentences", "mentions")}
@@ -289,7 +291,7 @@ class _Writer:
         import pandas as pd
 
         from .cache import annotator_fingerprint
-        from .merge import merge_events, merged_table
+        from .merge import merge_events_resumable, merged_table
 
         self.flush()
         self.summary.close()
@@ -301,10 +303,13 @@ class _Writer:
         if len(events):
             stored = self.cache.get_merge(self.merge_key()) if self.cache is not None else None
             if stored is None:
-                events = merge_events(events)
+                # resume from the latest run's clustering when its reports are the first ones visited now
+                previous = self.cache.get_merge_state() if self.cache is not None else None
+                events, merge_state, self.merge_resumed = merge_events_resumable(events, previous)
                 merged = merged_table(events)
                 if self.cache is not None:
                     self.cache.put_merge(self.merge_key(), list(events["event_id"]), merged)
+                    self.cache.put_merge_state(merge_state)
             else:
                 ids, merged = stored
                 events = events.assign(event_id=pd.Series(ids, index=events.index, dtype="object"))
@@ -531,6 +536,7 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
     report.articles = writer.articles
     report.spans = writer.spans
     report.merge_seconds = writer.merge_seconds
+    report.merge_resumed = writer.merge_resumed
     report.skipped = skipped
     report.seconds = time.perf_counter() - started
     return report

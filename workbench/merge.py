@@ -13,6 +13,7 @@ with one of them (:func:`anchor_score`: persons, venue, date, type, round).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -23,7 +24,7 @@ from .events import TYPE_RANK, compatible, event_key
 from .model import surname_key
 from .places import organization_info, place_chain, place_info
 
-__all__ = ["merge_events", "merged_table", "event_view"]
+__all__ = ["merge_events", "merge_events_resumable", "merged_table", "event_view", "report_key"]
 
 #: Held reports whose exact days differ by at most this many days may be one event.
 CLOSE_DAYS = 3
@@ -196,16 +197,92 @@ def merge_events(events):
     >>> list(merge_events(rows)["event_id"])
     ['2025-08-15-anchorage-putin-trump-summit', '2025-08-15-anchorage-putin-trump-summit']
     """
+    return merge_events_resumable(events)[0]
+
+
+#: Version of the stored merge state; a state of another version is never resumed.
+STATE_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-serialisable form of an array or NumPy scalar (for :func:`report_key`)."""
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    return repr(value)
+
+
+def report_key(record: dict) -> bytes:
+    """A stable key of one report: the sha256 of its JSON-serialised content (file, article, event, …).
+
+    >>> report_key({"file": "a.txt", "type": "call"}) == report_key({"type": "call", "file": "a.txt"})
+    True
+    """
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=_plain)
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def _visit_order(records: list[dict]) -> list[int]:
+    """The fixed order reports are visited in: (published or "9999", file, event_index, row)."""
+    return sorted(range(len(records)), key=lambda i: (
+        _text(records[i].get("published")) or "9999", str(records[i].get("file") or ""),
+        int(records[i].get("event_index") or 0) if str(records[i].get("event_index") or 0).isdigit() else 0, i))
+
+
+def _resumable(state: Any, keys: list[bytes]) -> list[list[int]] | None:
+    """The stored clusters (as positions in the visit order) when ``state`` is a well-formed state whose
+    report keys are a prefix of ``keys``; else None."""
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+        return None
+    stored, clusters = state.get("keys"), state.get("clusters")
+    if not isinstance(stored, list) or not isinstance(clusters, list) or not stored:
+        return None
+    if len(stored) > len(keys) or stored != keys[:len(stored)]:
+        return None
+    # the clusters must be a partition of the prefix, each in visit order, in creation order
+    seen = 0
+    covered = [False] * len(stored)
+    last_first = -1
+    for members in clusters:
+        if not isinstance(members, list) or not members:
+            return None
+        previous = last_first
+        for position in members:
+            if type(position) is not int or not previous < position < len(stored) or covered[position]:
+                return None
+            covered[position] = True
+            previous = position
+        if members[0] <= last_first:
+            return None
+        last_first = members[0]
+        seen += len(members)
+    return clusters if seen == len(stored) else None
+
+
+def merge_events_resumable(events, state: Any = None) -> tuple:
+    """:func:`merge_events`, resumed from a stored clustering ``state`` when it applies.
+
+    Returns ``(frame, new_state, resumed)``: the same frame as :func:`merge_events` (always identical
+    to a merge from scratch), the state to store for the next run (the report keys in visit order and
+    the clusters as lists of positions in it), and whether ``state`` was resumed from. A state applies
+    when its report keys are exactly the first keys of this run's visit order; the greedy clustering
+    after that prefix depends only on the reports in it, so it goes on from there with the rest.
+    """
     import pandas as pd
 
     frame = events.reset_index(drop=True).copy()
     records = frame.to_dict("records")
     views = [event_view(r) for r in records]
-    order = sorted(range(len(records)), key=lambda i: (
-        _text(records[i].get("published")) or "9999", str(records[i].get("file") or ""),
-        int(records[i].get("event_index") or 0) if str(records[i].get("event_index") or 0).isdigit() else 0, i))
+    order = _visit_order(records)
+    keys = [report_key(records[i]) for i in order]
     clusters = _Clusters(views, [records[i].get("article_id") for i in range(len(records))])
-    for i in order:
+    stored = _resumable(state, keys) if state is not None else None
+    start = 0
+    if stored is not None:
+        for members in stored:
+            clusters.restore([order[p] for p in members])
+        start = len(state["keys"])
+    for i in order[start:]:
         clusters.add(i)
     ids: dict[int, str] = {}
     used: dict[str, int] = {}
@@ -218,7 +295,10 @@ def merge_events(events):
         for i in cluster:
             ids[i] = key
     frame["event_id"] = pd.Series([ids[i] for i in range(len(records))], index=frame.index, dtype="object")
-    return frame
+    position = {i: p for p, i in enumerate(order)}
+    new_state = {"version": STATE_VERSION, "keys": keys,
+                 "clusters": [[position[i] for i in members] for members in clusters.members]}
+    return frame, new_state, stored is not None
 
 
 # -- exact candidate blocking -------------------------------------------------------------------------------
@@ -418,6 +498,16 @@ class _Clusters:
             if self._joins(i, c):
                 self._enter(c, i)
                 return
+        self._create(i)
+
+    def restore(self, members: list[int]) -> None:
+        """Append a cluster known to hold ``members`` (in visiting order), without testing: the indexes
+        are rebuilt as :meth:`add` built them (the memos are only caches)."""
+        c = self._create(members[0])
+        for i in members[1:]:
+            self._enter(c, i)
+
+    def _create(self, i: int) -> int:
         c = len(self.members)
         self.members.append([])
         self.pair_reps.append({})
@@ -434,6 +524,7 @@ class _Clusters:
                 buckets.setdefault(bucket, []).append(c)
         else:
             self.undated.setdefault((cls, time[2]), {}).setdefault(time[1] // _BUCKET_DAYS, []).append(c)
+        return c
 
 
 def _best_date(dates: list[str]) -> str | None:
