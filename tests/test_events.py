@@ -386,3 +386,18 @@ def test_events_a_distant_place_after_a_clause_break_is_not_the_venue():
 def test_events_a_place_in_the_purpose_of_the_talks_is_not_the_venue():
     event = _one("Ông Zelensky đề nghị gặp trực tiếp Tổng thống Putin để thảo luận về chiến dịch của Nga ở Ukraine.")
     assert event.venue is None
+
+
+def test_events_a_leader_meeting_his_own_commanders_is_not_a_negotiation():
+    assert _events("Tổng thống Zelensky đã triệu tập cuộc họp với các chỉ huy quân đội ở Kiev hôm 20.10.") == []
+
+
+def test_events_the_source_of_a_report_is_not_a_participant():
+    event = _one("Cuộc gặp giữa hai nhà lãnh đạo tại Budapest có thể diễn ra trong vài tuần tới, theo ông Peskov.")
+    assert "Dmitry Peskov" not in event.participants
+    nxt = _one("Cuộc gặp tiếp theo giữa ông Witkoff và ông Dmitriev sẽ diễn ra tại Miami.")
+    assert set(nxt.participants) == {"Steve Witkoff", "Kirill Dmitriev"}
+
+
+def test_events_an_online_meeting_is_a_call():
+    assert _one("Các nhà lãnh đạo châu Âu sẽ họp trực tuyến với ông Zelensky vào ngày 3/11.").type == "call"

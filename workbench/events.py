@@ -63,6 +63,9 @@ _APPOSED_OWNER = re.compile(r"\s*,\s*[^,.;:!?\n]{1,40}?\scủa\s+[^,.;:!?\n]{0,3
 #: Between a trigger and a distant venue: a clause boundary that gives the venue to something else.
 _FAR_VENUE_BREAK = re.compile(r"[;:()\"“”]|(?<!\w)(?:sau khi|trước khi|khi|trong khi|nhưng|song|còn|rồi"
                               r"|và sau đó|để|về|nhằm)(?!\w)", re.IGNORECASE)
+#: Right before a person: "theo (lời) …", the source of what the sentence reports ("tiếp theo" is "next").
+_SOURCE_BEFORE = re.compile(r"(?<!tiếp )(?<!\w)theo\s+(?:lời\s+)?(?:(?!giữa\b|với\b|và\b|gặp\b)\S+\s+){0,4}$",
+                            re.IGNORECASE)
 _SPEAKER_SUBJECT = re.compile(r"^\W*(?:rằng\s+)?(?:ông ấy|bà ấy|ông|bà|mình)\b(?!\s+[A-ZĐÀ-Ỹ])")
 _VENUE_PREFIX = re.compile(
     r"(?:\b(?:tại|ở|đến|tới|sang|thăm|thuộc|là|gồm)\s+(?:(?:thành phố|TP\.?|thủ đô|thị trấn|bang|tỉnh|đất|"
@@ -404,6 +407,9 @@ def _assign_participants(text: str, mention: _Mention, mine: list[Span], my_plac
         before = [p for p in ordered if p.end <= person.start]
         if before and _APPOSED_OWNER.fullmatch(text, before[-1].end, person.start):
             continue  # "ông Yuri Ushakov, trợ lý của Tổng thống Putin": Putin only describes Ushakov
+        if _SOURCE_BEFORE.search(text, max(s.start, person.start - 40), person.start):
+            mention.speakers.append(person)  # "…, theo ông Orban": the source of the report
+            continue
         speaker = next((c for c in reporting if person.end <= c.start and
                         re.fullmatch(r"[\s,]*(?:\w+\s+){0,2}", text[person.end:c.start])), None)
         passive = re.search(r"\bđược\s+(?:\w+\s+){0,4}$", text[max(s.start, person.start - 40):person.start])
