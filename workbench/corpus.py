@@ -114,6 +114,10 @@ class Skipped:
     reason: str
 
 
+#: File signatures of formats a crawl leaves behind under a .txt name.
+_BINARY_MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+                 (b"GIF8", "a GIF image"), (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"),
+                 (b"\x1f\x8b", "gzip data"), (b"RIFF", "a RIFF (WebP/WAV) file"))
 #: C0 control characters other than line breaks, tab and form feed: a sign of binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
@@ -292,6 +296,9 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> str:
     """
     if not data.strip():
         raise CorpusError(file, "empty file" if not data else "only whitespace")
+    for magic, kind in _BINARY_MAGIC:
+        if data.startswith(magic):
+            raise CorpusError(file, f"binary data ({kind})")
     if encoding:
         try:
             text = data.decode(encoding)
