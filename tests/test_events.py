@@ -401,3 +401,10 @@ def test_events_the_source_of_a_report_is_not_a_participant():
 
 def test_events_an_online_meeting_is_a_call():
     assert _one("Các nhà lãnh đạo châu Âu sẽ họp trực tuyến với ông Zelensky vào ngày 3/11.").type == "call"
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Tổng thống Putin có thể điện đàm với Tổng thống Trump trong tuần này.", "planned"),
+])
+def test_events_a_possible_call_is_planned_unless_held(text, status):
+    assert _one(text).status == status
