@@ -191,3 +191,24 @@ def test_rendered_page_opens_offline_and_complete_in_chromium(rendered, name, tm
     assert "Traceback" not in text
     assert tables >= 2  # the parameters table and at least one result table
     assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+
+
+def test_an_interrupted_run_leaves_the_previous_report_whole(tmp_path, tables, monkeypatch):
+    import papermill
+
+    assert run(tmp_path, tables, ["30-venues"]) == report.EXIT_OK
+    final = folder(tmp_path, "30-venues")
+    before = {p.name: p.read_bytes() for p in final.iterdir()}
+
+    def interrupted(source, target, **kwargs):
+        Path(target).write_text('{"half": ', encoding="utf-8")  # a notebook half written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run(tmp_path, tables, ["30-venues"])
+    assert {p.name: p.read_bytes() for p in final.iterdir()} == before
+    monkeypatch.undo()
+    assert run(tmp_path, tables, ["30-venues"]) == report.EXIT_OK  # the next run tidies up and replaces it
+    assert not [p for p in final.parent.iterdir() if p.name.startswith(".")]
+    assert (final / "30-venues.html").read_bytes() == before["30-venues.html"]

@@ -321,14 +321,17 @@ def run_notebook(path: Path, parameters: dict[str, Any], out: Path, run_slug: st
 
     from .analysis import resolve_folder
 
-    folder = out / path.stem / run_slug
-    folder.mkdir(parents=True, exist_ok=True)
+    from .store import recover, staging_folder, swap_in
+
+    final = out / path.stem / run_slug
+    recover(final)
+    folder = staging_folder(final)  # written whole, then swapped in: a killed run leaves the last report
     executed = folder / f"{path.stem}.ipynb"
     declared = declared_parameters(path)
     effective = {**declared, **parameters}
     started = dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
-    result = RunResult(notebook=path.stem, folder=folder, parameters=effective)
+    result = RunResult(notebook=path.stem, folder=final, parameters=effective)
     try:
         papermill.execute_notebook(str(path), str(executed), parameters=parameters, kernel_name=kernel,
                                    progress_bar=progress, cwd=str(Path.cwd()), log_output=False)
@@ -389,6 +392,7 @@ def run_notebook(path: Path, parameters: dict[str, Any], out: Path, run_slug: st
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n",
                                           encoding="utf-8")
+    swap_in(folder, final)
     return result
 
 
