@@ -288,35 +288,25 @@ class _Writer:
     def finish(self, skipped: list[Skipped], corpus_dir: str, state: str = "", spans: int = 0,
                reports: int = 0) -> int:
         """Write the remaining tables and files; the number of merged events."""
+        from concurrent.futures import ThreadPoolExecutor
+
         import pandas as pd
 
         from .cache import annotator_fingerprint
-        from .merge import merge_events_resumable, merged_table
 
         self.flush()
         self.summary.close()
-        for table in self.tables.values():
-            table.finish()
-        shutil.rmtree(self.staging / ".parts", ignore_errors=True)
-        events = pd.DataFrame(self.events)
-        started = time.perf_counter()
-        if len(events):
-            stored = self.cache.get_merge(self.merge_key()) if self.cache is not None else None
-            if stored is None:
-                # resume from the latest run's clustering when its reports are the first ones visited now
-                previous = self.cache.get_merge_state() if self.cache is not None else None
-                events, merge_state, self.merge_resumed = merge_events_resumable(events, previous)
-                merged = merged_table(events)
-                if self.cache is not None:
-                    self.cache.put_merge(self.merge_key(), list(events["event_id"]), merged)
-                    self.cache.put_merge_state(merge_state)
-            else:
-                ids, merged = stored
-                events = events.assign(event_id=pd.Series(ids, index=events.index, dtype="object"))
-        else:
-            events = events.assign(event_id=pd.Series(dtype="str"))
-            merged = pd.DataFrame()
-        self.merge_seconds = time.perf_counter() - started
+
+        def join_parts() -> None:
+            for table in self.tables.values():
+                table.finish()
+            shutil.rmtree(self.staging / ".parts", ignore_errors=True)
+
+        # the parts are joined (mostly in pyarrow, off the GIL) while the merge runs here
+        with ThreadPoolExecutor(1) as pool:
+            joined = pool.submit(join_parts)
+            events, merged = self._merge(pd.DataFrame(self.events))
+            joined.result()
         events.to_parquet(self.staging / "events.parquet", index=False)
         merged.to_parquet(self.staging / "event_groups.parquet", index=False)
         keys: dict[str, dict[int, str]] = {}
@@ -341,6 +331,33 @@ class _Writer:
              "annotator": annotator_fingerprint(), "corpus_state": state,
              "checksums": _checksums(self.staging)}, indent=2))
         return len(merged)
+
+    def _merge(self, events) -> tuple:
+        """Give the event reports their merged ids (cached, or resumed, or from scratch)."""
+        import pandas as pd
+
+        from .merge import merge_events_resumable, merged_table
+
+        started = time.perf_counter()
+        if len(events):
+            stored = self.cache.get_merge(self.merge_key()) if self.cache is not None else None
+            if stored is None:
+                # resume from the latest run's clustering when its reports are the first ones visited now
+                previous = self.cache.get_merge_state() if self.cache is not None else None
+                events, merge_state, self.merge_resumed = merge_events_resumable(
+                    events, previous, keep_state=self.cache is not None)
+                merged = merged_table(events)
+                if self.cache is not None:
+                    self.cache.put_merge(self.merge_key(), list(events["event_id"]), merged)
+                    self.cache.put_merge_state(merge_state)
+            else:
+                ids, merged = stored
+                events = events.assign(event_id=pd.Series(ids, index=events.index, dtype="object"))
+        else:
+            events = events.assign(event_id=pd.Series(dtype="str"))
+            merged = pd.DataFrame()
+        self.merge_seconds = time.perf_counter() - started
+        return events, merged
 
     def merge_key(self) -> str:
         """Key of the cross-article merge: the files and texts of the run, in order."""

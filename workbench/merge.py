@@ -197,7 +197,7 @@ def merge_events(events):
     >>> list(merge_events(rows)["event_id"])
     ['2025-08-15-anchorage-putin-trump-summit', '2025-08-15-anchorage-putin-trump-summit']
     """
-    return merge_events_resumable(events)[0]
+    return merge_events_resumable(events, keep_state=False)[0]
 
 
 #: Version of the stored merge state; a state of another version is never resumed.
@@ -259,7 +259,7 @@ def _resumable(state: Any, keys: list[bytes]) -> list[list[int]] | None:
     return clusters if seen == len(stored) else None
 
 
-def merge_events_resumable(events, state: Any = None) -> tuple:
+def merge_events_resumable(events, state: Any = None, keep_state: bool = True) -> tuple:
     """:func:`merge_events`, resumed from a stored clustering ``state`` when it applies.
 
     Returns ``(frame, new_state, resumed)``: the same frame as :func:`merge_events` (always identical
@@ -267,6 +267,7 @@ def merge_events_resumable(events, state: Any = None) -> tuple:
     the clusters as lists of positions in it), and whether ``state`` was resumed from. A state applies
     when its report keys are exactly the first keys of this run's visit order; the greedy clustering
     after that prefix depends only on the reports in it, so it goes on from there with the rest.
+    With ``keep_state=False`` (nothing to store it in) no keys are computed and the state is None.
     """
     import pandas as pd
 
@@ -274,7 +275,7 @@ def merge_events_resumable(events, state: Any = None) -> tuple:
     records = frame.to_dict("records")
     views = [event_view(r) for r in records]
     order = _visit_order(records)
-    keys = [report_key(records[i]) for i in order]
+    keys = [report_key(records[i]) for i in order] if keep_state or state is not None else []
     clusters = _Clusters(views, [records[i].get("article_id") for i in range(len(records))])
     stored = _resumable(state, keys) if state is not None else None
     start = 0
@@ -295,6 +296,8 @@ def merge_events_resumable(events, state: Any = None) -> tuple:
         for i in cluster:
             ids[i] = key
     frame["event_id"] = pd.Series([ids[i] for i in range(len(records))], index=frame.index, dtype="object")
+    if not keep_state:
+        return frame, None, stored is not None
     position = {i: p for p, i in enumerate(order)}
     new_state = {"version": STATE_VERSION, "keys": keys,
                  "clusters": [[position[i] for i in members] for members in clusters.members]}
