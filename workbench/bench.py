@@ -31,12 +31,12 @@ import threading
 import time
 from pathlib import Path
 
+from .engine import OUTPUTS
 from .errors import WorkbenchError
 
 HEADER_DATE = re.compile(r"\A(\ufeff?[ \t]*date[ \t]+)(\d{4}-\d{2}-\d{2})")
 #: The output files compared for byte identity.
-OUTPUT_FILES = ("articles.parquet", "sentences.parquet", "mentions.parquet", "events.parquet",
-                "event_groups.parquet", "summary.jsonl", "load_report.jsonl", "run.json")
+OUTPUT_FILES = (*OUTPUTS, "run.json")
 
 
 class BenchError(WorkbenchError):
