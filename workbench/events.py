@@ -287,13 +287,13 @@ def _mentions(text: str, sentence: Sentence, persons: list[Span], places: list[S
 
 #: Conjunctions that open a clause about another happening: a cue after one of them, when the
 #: trigger came before it, speaks of that happening ("… được tổ chức sau khi Nga phát động …").
-_SUBORDINATE = re.compile(r"(?<!\w)(?:sau khi|trước khi|kể từ khi|bởi vì|trong khi|cho đến khi)(?!\w)",
-                          re.IGNORECASE)
+_OTHER_CLAUSE = re.compile(r"(?<!\w)(?:sau khi|trước khi|kể từ khi|bởi vì|trong khi|cho đến khi)(?!\w)",
+                           re.IGNORECASE)
 
 
 def _own_clause(text: str, trigger: _Cue, cues: list[_Cue], end: int) -> list[_Cue]:
     """The cues not cut off from the trigger by a subordinate clause that follows it."""
-    cut = _SUBORDINATE.search(text, trigger.end, end)
+    cut = _OTHER_CLAUSE.search(text, trigger.end, end)
     return cues if cut is None else [c for c in cues if c.start < cut.start()]
 
 
