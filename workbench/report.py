@@ -56,8 +56,9 @@ OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
 {% block extra_css %}
 <style type="text/css">
-.workbench-parameters { font-family: monospace; font-size: 12px; margin: 1em 2em; border-collapse: collapse; }
+.workbench-parameters { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; margin: 1em 2em; border-collapse: collapse; }
 .workbench-parameters td { border: 1px solid #ddd; padding: 2px 8px; }
+.workbench-parameters caption { font-family: sans-serif; text-align: left; }
 </style>
 {% endblock extra_css %}
 {%- block body_header -%}
