@@ -408,3 +408,9 @@ def test_events_an_online_meeting_is_a_call():
 ])
 def test_events_a_possible_call_is_planned_unless_held(text, status):
     assert _one(text).status == status
+
+
+def test_events_a_country_not_invited_is_not_a_party():
+    text = ("Hội nghị hòa bình cho Ukraine đã diễn ra tại Bürgenstock ngày 3/11. "
+            "Nga không được mời tham dự hội nghị.")
+    assert "Russia" not in _one(text).participants

@@ -397,6 +397,12 @@ def _is_party(text: str, place: Span, previous: Span | None, trigger: _Cue, floo
                                                  re.IGNORECASE))
 
 
+def _absent_after(text: str, span: Span, absent: list[_Cue]) -> bool:
+    """Whether an absence cue follows ``span`` right away ("… vắng mặt", "… không được mời")."""
+    return any(c.start >= span.end and re.fullmatch(r"[\s,]*(?:đã\s+|cũng\s+)?", text[span.end:c.start])
+               for c in absent)
+
+
 def _assign_participants(text: str, mention: _Mention, mine: list[Span], my_places: list[Span],
                          article_persons: list[Span], reporting: list[_Cue], absent: list[_Cue]) -> None:
     s = mention.sentence
@@ -418,8 +424,7 @@ def _assign_participants(text: str, mention: _Mention, mine: list[Span], my_plac
             if passive or quoted or not _SPEAKER_SUBJECT.match(text[speaker.end:t.start]):
                 mention.speakers.append(person)
                 continue
-        if any(c.start >= person.end and re.fullmatch(r"[\s,]*(?:đã\s+|cũng\s+)?", text[person.end:c.start])
-               for c in absent):
+        if _absent_after(text, person, absent):
             continue
         chosen.append(person)
     for match in _COUNTERPART.finditer(text, s.start, s.end):
@@ -455,8 +460,8 @@ def _assign_participants(text: str, mention: _Mention, mine: list[Span], my_plac
             continue
         if any(0 <= p.start - place.end <= 2 for p in article_persons):
             continue  # "Ngoại trưởng Nga Sergei Lavrov": the country is the person's
-        if _is_venue_candidate(text, place, s.start):
-            continue
+        if _is_venue_candidate(text, place, s.start) or _absent_after(text, place, absent):
+            continue  # a venue, or "Nga không được mời tham dự": not a party
         if not _is_party(text, place, previous, t, s.start):
             continue
         previous = place
