@@ -345,7 +345,7 @@ def select(tables: Tables, start_date: str = "", end_date: str = "", actors: obj
         when = row.date if isinstance(row.date, str) else row.published
         ok = _in_range(when, start, end)
         if actor_list:
-            ok = ok and bool(set(_as_list(row.participants)) & set(actor_list))
+            ok = ok and bool(set(as_list(row.participants)) & set(actor_list))
         if venue_list:
             ok = ok and row.venue in venue_list
         keep.append(ok)
@@ -364,15 +364,20 @@ def _rows(frame: "pd.DataFrame", mask: list[bool]) -> "pd.DataFrame":
     return frame.loc[pd.Series(mask, index=frame.index, dtype=bool)]
 
 
-def _as_list(value: Any) -> list:
+def as_list(value: Any) -> list:
+    """A list from a list, tuple, array or single string (``None`` and ``""`` give ``[]``).
+
+    >>> as_list("Anchorage"), as_list(""), as_list(None), as_list(("a", "b"))
+    (['Anchorage'], [], [], ['a', 'b'])
+    """
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
+        return [value] if value else []
     try:
         return list(value)
     except TypeError:
-        return []
+        return [value]
 
 
 # ---------------------------------------------------------------- display
@@ -641,7 +646,7 @@ def co_mentions(selection: Selection, table: "pd.DataFrame") -> "pd.DataFrame":
             for b in present[i + 1:]:
                 counts.setdefault((a, b), [0, 0])[0] += 1
     for participants in selection.events["participants"] if len(selection.events) else []:
-        present = sorted(set(_as_list(participants)) & names)
+        present = sorted(set(as_list(participants)) & names)
         for i, a in enumerate(present):
             for b in present[i + 1:]:
                 counts.setdefault((a, b), [0, 0])[1] += 1
@@ -811,7 +816,7 @@ def dated_events(selection: Selection) -> "pd.DataFrame":
             continue
         rows.append({"event_id": row.event_id, "date": row.date, "first": bounds[0], "last": bounds[1],
                      "type": row.type, "status": row.status, "venue": row.venue,
-                     "participants": ", ".join(_as_list(row.participants)), "n_articles": row.n_articles})
+                     "participants": ", ".join(as_list(row.participants)), "n_articles": row.n_articles})
     frame = pd.DataFrame(rows, columns=["event_id", "date", "first", "last", "type", "status", "venue",
                                         "participants", "n_articles"])
     return frame.sort_values(["first", "event_id"]).reset_index(drop=True)
@@ -864,7 +869,7 @@ def venue_table(selection: Selection) -> "pd.DataFrame":
         row = {"venue": venue, "events": len(sub)}
         for status in STATUS_VI:
             row[status] = int((sub["status"] == status).sum())
-        row["participants"] = ", ".join(sorted({p for ps in sub["participants"] for p in _as_list(ps)}))
+        row["participants"] = ", ".join(sorted({p for ps in sub["participants"] for p in as_list(ps)}))
         row["dates"] = ", ".join(sorted({d for d in sub["date"] if isinstance(d, str)}))
         rows.append(row)
     return pd.DataFrame(rows, columns=columns).sort_values(["events", "venue"], ascending=[False, True]) \
@@ -959,8 +964,8 @@ def event_tracker(selection: Selection) -> "pd.DataFrame":
     reports = (groups["n_reports"].astype(int).tolist() if "n_reports" in groups
                else [int(counted.get(e, 0)) for e in groups["event_id"]])
     frame = groups.assign(
-        participants=[", ".join(_as_list(p)) for p in groups["participants"]],
-        sources=[", ".join(_as_list(s)) for s in groups["sources"]],
+        participants=[", ".join(as_list(p)) for p in groups["participants"]],
+        sources=[", ".join(as_list(s)) for s in groups["sources"]],
         reports=reports,
         type=[TYPE_VI.get(t, t) for t in groups["type"]],
         status=[STATUS_VI.get(s, s) for s in groups["status"]],
@@ -1023,7 +1028,7 @@ def event_reports(selection: Selection, tables: Tables, event_id: str) -> "pd.Da
     reports = selection.events[selection.events["event_id"] == event_id]
     titles = tables.articles.set_index("article_id")["title"]
     frame = reports.assign(title=[titles.get(a) for a in reports["article_id"]],
-                           participants=[", ".join(_as_list(p)) for p in reports["participants"]],
+                           participants=[", ".join(as_list(p)) for p in reports["participants"]],
                            status=[STATUS_VI.get(s, s) for s in reports["status"]])
     return frame[["file", "published", "title", "type", "status", "date", "venue", "participants",
                   "evidence"]].sort_values(["published", "file"]).reset_index(drop=True)

@@ -30,8 +30,8 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from .analysis import (NOTHING_MATCHES, SIDE_VI, STATUS_COLOURS, STATUS_VI, TYPE_VI, Tables, match_names,
-                       parse_date, period_bounds, record, resolve_folder)
+from .analysis import (NOTHING_MATCHES, SIDE_VI, STATUS_COLOURS, STATUS_VI, TYPE_VI, Tables, as_list,
+                       match_names, parse_date, period_bounds, record, resolve_folder)
 from .errors import ParameterError
 from .model import COUNTABLE_REGIONS, fold
 
@@ -352,7 +352,7 @@ class Explorer:
             "type": [TYPE_VI.get(r.type, r.type) for r in rows],
             "status": [STATUS_VI.get(r.status, r.status) for r in rows],
             "venue": [_text(r.venue) for r in rows],
-            "participants": [", ".join(_listed(r.participants)) for r in rows],
+            "participants": [", ".join(as_list(r.participants)) for r in rows],
         })
         order = table.assign(undated=table["date"] == "").sort_values(["undated", "date", "event_id"]).index
         table["rank"] = 0
@@ -377,13 +377,13 @@ class Explorer:
         values: dict[str, Any] = {}
         for name, value in changes.items():
             if name == "actors":
-                values["actors"] = tuple(match_names("actors", _listed(value), self._known_actors, "actor"))
+                values["actors"] = tuple(match_names("actors", as_list(value), self._known_actors, "actor"))
             elif name == "venues":
-                values["venues"] = tuple(match_names("venues", _listed(value), self._venues, "venue"))
+                values["venues"] = tuple(match_names("venues", as_list(value), self._venues, "venue"))
             elif name == "event_types":
-                values["event_types"] = tuple(match_names("event_types", _listed(value), TYPE_VI, "event type"))
+                values["event_types"] = tuple(match_names("event_types", as_list(value), TYPE_VI, "event type"))
             elif name == "statuses":
-                values["statuses"] = tuple(match_names("statuses", _listed(value), STATUS_VI, "status"))
+                values["statuses"] = tuple(match_names("statuses", as_list(value), STATUS_VI, "status"))
             elif name in ("start_date", "end_date"):
                 values[name[:-5]] = parse_date(name, value)
             elif name == "date_field":
@@ -798,18 +798,6 @@ def _as_dates(numbers: "np.ndarray") -> "pd.DatetimeIndex":
     import pandas as pd
 
     return pd.to_datetime([str(n) for n in numbers], format="%Y%m%d")
-
-
-def _listed(value: Any) -> list:
-    """A list from a list, tuple, array or single string (``None`` gives ``[]``)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value else []
-    try:
-        return list(value)
-    except TypeError:
-        return [value]
 
 
 def _text(value: Any) -> str:
