@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .analysis import project_root
 from .report import KERNEL_NAME, ensure_kernel
 
 HOST = "127.0.0.1"
@@ -28,11 +29,6 @@ DEFAULT_PORT = 8888
 #: Seconds to wait for ``/api/status`` before giving up.
 READY_TIMEOUT = 60.0
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def project_root() -> Path:
-    """The source checkout (the server's root folder)."""
-    return Path(__file__).resolve().parents[1]
 
 
 def lab_command(port: int, root: Path | None = None, as_root: bool | None = None) -> list[str]:
