@@ -1,11 +1,19 @@
 """Fixtures shared by the notebook, explorer and JupyterLab tests."""
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import free_port
 from workbench.bench import build_corpus, identical
 from workbench.engine import run_annotate
 
@@ -22,12 +22,6 @@ def corpus_and_reference(tmp_path_factory):
     corpus = build_corpus(ROOT / "data" / "raw", root / "corpus", 30)
     run_annotate(str(corpus), str(root / "local"), progress=False, jobs=1, use_cache=False)
     return corpus, root / "local"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.slow

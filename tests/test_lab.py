@@ -17,18 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import free_port
 from workbench import lab
 from workbench.analysis import RECORD_MIME
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw"
 NOTEBOOK = "notebooks/50-explore.ipynb"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((lab.HOST, 0))
-        return probe.getsockname()[1]
 
 
 # ---------------------------------------------------------------- the command line
