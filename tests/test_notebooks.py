@@ -189,6 +189,7 @@ def test_rendered_page_opens_offline_and_complete_in_chromium(rendered, name, tm
     assert all(done and width > 0 for done, width in images), images  # every figure drawn
     assert "Loading widget" not in text and "Error displaying widget" not in text
     assert "Traceback" not in text
+    assert "NaN" not in text  # a missing date or venue shows as a blank cell
     assert tables >= 2  # the parameters table and at least one result table
     assert (tmp_path / f"{name}.png").stat().st_size > 10_000
 

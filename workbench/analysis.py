@@ -441,7 +441,7 @@ def show(obj: Any, name: str, what: str, selection: Selection | None = None) -> 
                       "axes": [{"title": a.get_title(), "xlabel": a.get_xlabel(), "ylabel": a.get_ylabel()}
                                for a in axes]})
         return
-    display(obj)
+    display(obj.astype(object).where(obj.notna(), "") if hasattr(obj, "notna") else obj)  # blank, not NaN
     record(name, _json_frame(obj))
 
 
