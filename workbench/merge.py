@@ -316,9 +316,11 @@ def merge_events_resumable(events, state: Any = None, keep_state: bool = True) -
 #   their first member's days, and a report looks only at the buckets its own admissible days touch
 #   (:func:`_close` is the necessary condition), plus the clusters whose first member gives no time
 #   constraint (no date and no publication date, or ones that do not parse), which are always tested.
-# * ``_pair_ok`` and ``anchor_score`` read only the :func:`_pair_signature` of a view and ``_time_ok`` only
-#   its :func:`_time_signature`: a cluster keeps one member per distinct signature, and results are
-#   memoised by signature pair.
+# * ``_pair_ok`` and ``anchor_score`` read only the :func:`_pair_signature` of a view: a cluster keeps one
+#   member per distinct signature, and results are memoised by signature pair.
+# * ``_time_ok`` with every member is decided from a few bounds kept per cluster (:class:`_TimeBounds`):
+#   the earliest end and latest start of the members' dates, and the earliest and latest publication
+#   dates of its undated held and undated other members.
 
 #: Width in days of the time buckets clusters are indexed by.
 _BUCKET_DAYS = 16
@@ -340,9 +342,67 @@ def _pair_signature(view: dict) -> tuple:
             _freeze(view["person_sides"]), view["round"], view["status"])
 
 
-def _time_signature(view: dict) -> tuple:
-    """Every field ``_time_ok`` and ``_timed`` read; the publication date of a dated report is never read."""
-    return (view["date"], view["status"], None if view["date"] else view["published"])
+_INF = float("inf")
+
+
+def _time_facts(view: dict) -> tuple:
+    """What ``_time_ok`` reads of one view, as day ordinals: ``(low, high)`` of its date (None when it has
+    no date or one ``_day`` cannot read), its publication day when it has no date (None when it has a date,
+    no publication date or one that does not parse), and whether it is held."""
+    span = None
+    if view["date"]:
+        low, high = _day(view["date"]), _day(view["date"], last=True)
+        if low is not None and high is not None:
+            span = (low.toordinal(), high.toordinal())
+    published = None
+    if not view["date"] and view["published"]:
+        try:
+            published = date.fromisoformat(view["published"]).toordinal()
+        except ValueError:
+            published = None
+    return span, published, view["status"] == "held"
+
+
+class _TimeBounds:
+    """``_time_ok`` of a report with every member of a cluster at once.
+
+    ``_time_ok(x, y)`` constrains only an undated report with a publication day ``P``: a dated partner's
+    days must touch ``P - RECENT_DAYS … P + 1`` (held) or ``P - 7 … P + 365`` (other statuses), and an
+    undated partner with a publication day must be published within ``RECENT_DAYS`` of ``P``. Holding
+    for every member is holding for the members' extremes, which are kept here.
+    """
+
+    __slots__ = ("min_high", "max_low", "held_min", "held_max", "other_min", "other_max")
+
+    def __init__(self):
+        self.min_high, self.max_low = _INF, -_INF
+        self.held_min, self.held_max, self.other_min, self.other_max = _INF, -_INF, _INF, -_INF
+
+    def add(self, facts: tuple) -> None:
+        span, published, held = facts
+        if span is not None:
+            self.min_high = min(self.min_high, span[1])
+            self.max_low = max(self.max_low, span[0])
+        elif published is not None:
+            if held:
+                self.held_min, self.held_max = min(self.held_min, published), max(self.held_max, published)
+            else:
+                self.other_min, self.other_max = min(self.other_min, published), max(self.other_max, published)
+
+    def admits(self, facts: tuple) -> bool:
+        """Whether ``_time_ok`` holds between a report with these facts and every member."""
+        span, published, held = facts
+        if published is not None:
+            low, high = (published - RECENT_DAYS, published + 1) if held else (published - 7, published + 365)
+            if self.min_high < low or self.max_low > high:
+                return False
+            return max(self.held_max, self.other_max) <= published + RECENT_DAYS and \
+                min(self.held_min, self.other_min) >= published - RECENT_DAYS
+        if span is not None:
+            low, high = span
+            return high >= self.held_max - RECENT_DAYS and low <= self.held_min + 1 and \
+                high >= self.other_max - 7 and low <= self.other_min + 365
+        return True
 
 
 def _time_class(view: dict) -> tuple:
@@ -418,21 +478,21 @@ class _Clusters:
     def __init__(self, views: list[dict], articles: list):
         self.views = views
         self.articles = articles
-        pair_ids, time_ids = _Interner(), _Interner()
+        pair_ids = _Interner()
         self.pair_sig = [pair_ids(_pair_signature(v)) for v in views]
-        self.time_sig = [time_ids(_time_signature(v)) for v in views]
+        self.time_facts = [_time_facts(v) for v in views]
         self.times = [_time_class(v) for v in views]
         self.timed = [_timed(v) for v in views]
         self.classes = [(v["type"] == "call", v["type"] == "signing") for v in views]
         self.members: list[list[int]] = []
         self.pair_reps: list[dict[int, list]] = []   # cluster → pair signature → [member, any timed, any untimed]
-        self.time_reps: list[dict[int, int]] = []    # cluster → time signature → member
+        self.bounds: list[_TimeBounds] = []            # cluster → its members' time bounds
         self.seen_articles: list[set] = []
         self.first_time: list[tuple] = []
         self.always: dict[tuple, list[int]] = {}                   # class → clusters, first member "free"
         self.dated: dict[tuple, dict[int, list[int]]] = {}         # class → bucket → clusters, first dated
         self.undated: dict[tuple, dict[int, list[int]]] = {}       # (class, held) → bucket → clusters
-        self.pair_memo, self.time_memo, self.score_memo = _Memo(), _Memo(), _Memo()
+        self.pair_memo, self.score_memo = _Memo(), _Memo()
 
     def _candidates(self, i: int) -> list[int]:
         """Clusters ``i`` may join, in creation order: a superset of those it passes the exact test with."""
@@ -470,12 +530,11 @@ class _Clusters:
         """The rule of :func:`merge_events`, tested once per distinct signature of the cluster."""
         if self._same_article(i, c):
             return False  # one article's events are already distinct
-        views, pi, ti = self.views, self.pair_sig[i], self.time_sig[i]
+        if not self.bounds[c].admits(self.time_facts[i]):
+            return False
+        views, pi = self.views, self.pair_sig[i]
         for p, (j, _, _) in self.pair_reps[c].items():
             if not self.pair_memo.get_or(pi, p, lambda: _pair_ok(views[i], views[j])):
-                return False
-        for t, j in self.time_reps[c].items():
-            if not self.time_memo.get_or(ti, t, lambda: _time_ok(views[i], views[j])):
                 return False
         for p, (j, timed, untimed) in self.pair_reps[c].items():
             # the lowest score any member with this signature asks for: ANCHOR only when both are timed
@@ -489,7 +548,7 @@ class _Clusters:
         self.members[c].append(i)
         rep = self.pair_reps[c].setdefault(self.pair_sig[i], [i, False, False])
         rep[1 if self.timed[i] else 2] = True
-        self.time_reps[c].setdefault(self.time_sig[i], i)
+        self.bounds[c].add(self.time_facts[i])
         try:
             self.seen_articles[c].add(self.articles[i])
         except TypeError:
@@ -514,7 +573,7 @@ class _Clusters:
         c = len(self.members)
         self.members.append([])
         self.pair_reps.append({})
-        self.time_reps.append({})
+        self.bounds.append(_TimeBounds())
         self.seen_articles.append(set())
         self._enter(c, i)
         cls, time = self.classes[i], self.times[i]
