@@ -459,17 +459,14 @@ class _Interner:
             return self.unique
 
 
-class _Memo(dict):
-    """Results by signature pair; pairs with an unhashable (negative) signature are not kept."""
-
-    def get_or(self, a: int, b: int, compute):
-        key = (a, b)
-        result = self.get(key)
-        if result is None:
-            result = compute()
-            if a >= 0 and b >= 0:
-                self[key] = result
-        return result
+def _memoised(memo: dict, a: int, b: int, compute):
+    """``compute()``, kept in ``memo`` by signature pair unless a signature is unhashable (negative)."""
+    result = memo.get((a, b))
+    if result is None:
+        result = compute()
+        if a >= 0 and b >= 0:
+            memo[(a, b)] = result
+    return result
 
 
 class _Clusters:
@@ -488,14 +485,19 @@ class _Clusters:
         self.pair_reps: list[dict[int, list]] = []   # cluster → pair signature → [member, any timed, any untimed]
         self.bounds: list[_TimeBounds] = []            # cluster → its members' time bounds
         self.seen_articles: list[set] = []
-        self.first_time: list[tuple] = []
+        self.first_low: list[int] = []   # cluster → its first member's first day (dated) or publication day
+        self.first_high: list[int] = []  # cluster → its first member's last day (dated) or publication day
         self.always: dict[tuple, list[int]] = {}                   # class → clusters, first member "free"
         self.dated: dict[tuple, dict[int, list[int]]] = {}         # class → bucket → clusters, first dated
         self.undated: dict[tuple, dict[int, list[int]]] = {}       # (class, held) → bucket → clusters
-        self.pair_memo, self.score_memo = _Memo(), _Memo()
+        self.pair_memo: dict[tuple[int, int], bool] = {}
+        self.score_memo: dict[tuple[int, int], float] = {}
 
     def _candidates(self, i: int) -> list[int]:
-        """Clusters ``i`` may join, in creation order: a superset of those it passes the exact test with."""
+        """Clusters ``i`` may join, in creation order: a superset of those it passes the exact test with.
+
+        The clusters in the time buckets a report's admissible days touch are kept when :func:`_close`
+        holds between the report's time class and the cluster's first member's (written out here)."""
         cls, time = self.classes[i], self.times[i]
         found = list(self.always.get(cls, ()))
         dated = self.dated.get(cls, {})
@@ -505,44 +507,62 @@ class _Clusters:
                 for clusters in buckets.values():
                     found.extend(clusters)
             return sorted(set(found))
+        lows, highs, width = self.first_low, self.first_high, _BUCKET_DAYS
         if time[0] == "dated":
-            ranges = ((dated, time[1] - CLOSE_DAYS, time[2] + CLOSE_DAYS),
-                      (held, time[1] - 1, time[2] + RECENT_DAYS), (other, time[1] - 365, time[2] + 7))
-        else:
-            low, high = _undated_window(time)
-            ranges = ((dated, low, high), (held, time[1] - RECENT_DAYS, time[1] + RECENT_DAYS),
-                      (other, time[1] - RECENT_DAYS, time[1] + RECENT_DAYS))
-        for buckets, low, high in ranges:
-            if buckets:
-                for bucket in range(low // _BUCKET_DAYS, high // _BUCKET_DAYS + 1):
-                    found.extend(buckets.get(bucket, ()))
-        first_time = self.first_time
-        return sorted(c for c in set(found) if _close(time, first_time[c]))
+            low, high = time[1], time[2]
+            if dated:  # a dated cluster spans several buckets: counted once
+                found.extend({c for bucket in range((low - CLOSE_DAYS) // width, (high + CLOSE_DAYS) // width + 1)
+                              for c in dated.get(bucket, ())
+                              if lows[c] <= high + CLOSE_DAYS and low <= highs[c] + CLOSE_DAYS})
+            for bucket in range((low - 1) // width, (high + RECENT_DAYS) // width + 1) if held else ():
+                found.extend([c for c in held.get(bucket, ()) if high >= lows[c] - RECENT_DAYS and low <= lows[c] + 1])
+            for bucket in range((low - 365) // width, (high + 7) // width + 1) if other else ():
+                found.extend([c for c in other.get(bucket, ()) if high >= lows[c] - 7 and low <= lows[c] + 365])
+            return sorted(found)
+        published = time[1]
+        low, high = _undated_window(time)
+        if dated:
+            found.extend({c for bucket in range(low // width, high // width + 1) for c in dated.get(bucket, ())
+                          if highs[c] >= low and lows[c] <= high})
+        for buckets in (held, other):
+            for bucket in range((published - RECENT_DAYS) // width, (published + RECENT_DAYS) // width + 1) \
+                    if buckets else ():
+                found.extend([c for c in buckets.get(bucket, ()) if abs(lows[c] - published) <= RECENT_DAYS])
+        return sorted(found)
 
-    def _same_article(self, i: int, c: int) -> bool:
-        article = self.articles[i]
+    def add(self, i: int) -> None:
+        """Put report ``i`` into the first cluster that takes it, or into a new one.
+
+        It joins a cluster when it comes from another article, ``_time_ok`` holds with every member
+        (:class:`_TimeBounds`), ``_pair_ok`` holds with one member of each pair signature, and one of
+        them reaches the anchor score (``ANCHOR`` when both are timed, else ``ANCHOR_UNTIMED``)."""
+        views, view, article = self.views, self.views[i], self.articles[i]
+        facts, pi = self.time_facts[i], self.pair_sig[i]
+        timed_need = ANCHOR if self.timed[i] else ANCHOR_UNTIMED
         try:
-            return article in self.seen_articles[c] and article == article
-        except TypeError:  # an unhashable id: compare with the members' ids as they are
-            return any(self.articles[j] == article for j in self.members[c])
-
-    def _joins(self, i: int, c: int) -> bool:
-        """The rule of :func:`merge_events`, tested once per distinct signature of the cluster."""
-        if self._same_article(i, c):
-            return False  # one article's events are already distinct
-        if not self.bounds[c].admits(self.time_facts[i]):
-            return False
-        views, pi = self.views, self.pair_sig[i]
-        for p, (j, _, _) in self.pair_reps[c].items():
-            if not self.pair_memo.get_or(pi, p, lambda: _pair_ok(views[i], views[j])):
-                return False
-        for p, (j, timed, untimed) in self.pair_reps[c].items():
-            # the lowest score any member with this signature asks for: ANCHOR only when both are timed
-            needs = [ANCHOR if self.timed[i] else ANCHOR_UNTIMED] if timed else []
-            need = min(needs + [ANCHOR_UNTIMED] if untimed else needs)
-            if self.score_memo.get_or(pi, p, lambda: anchor_score(views[i], views[j])) >= need:
-                return True
-        return False
+            hash(article)
+            hashable = article == article  # NaN equals no other id
+        except TypeError:
+            hashable = None
+        pair_memo, score_memo = self.pair_memo, self.score_memo
+        for c in self._candidates(i):
+            if hashable:
+                if article in self.seen_articles[c]:
+                    continue  # one article's events are already distinct
+            elif hashable is None and any(self.articles[j] == article for j in self.members[c]):
+                continue
+            if not self.bounds[c].admits(facts):
+                continue
+            reps = self.pair_reps[c]
+            if not all(_memoised(pair_memo, pi, p, lambda: _pair_ok(view, views[j])) for p, (j, _, _) in reps.items()):
+                continue
+            for p, (j, timed, untimed) in reps.items():
+                # the lowest score any member with this signature asks for
+                need = min(timed_need, ANCHOR_UNTIMED) if timed and untimed else timed_need if timed else ANCHOR_UNTIMED
+                if _memoised(score_memo, pi, p, lambda: anchor_score(view, views[j])) >= need:
+                    self._enter(c, i)
+                    return
+        self._create(i)
 
     def _enter(self, c: int, i: int) -> None:
         self.members[c].append(i)
@@ -553,14 +573,6 @@ class _Clusters:
             self.seen_articles[c].add(self.articles[i])
         except TypeError:
             pass
-
-    def add(self, i: int) -> None:
-        """Put report ``i`` into the first cluster that takes it, or into a new one."""
-        for c in self._candidates(i):
-            if self._joins(i, c):
-                self._enter(c, i)
-                return
-        self._create(i)
 
     def restore(self, members: list[int]) -> None:
         """Append a cluster known to hold ``members`` (in visiting order), without testing: the indexes
@@ -577,7 +589,8 @@ class _Clusters:
         self.seen_articles.append(set())
         self._enter(c, i)
         cls, time = self.classes[i], self.times[i]
-        self.first_time.append(time)
+        self.first_low.append(time[1] if time[0] != "free" else 0)
+        self.first_high.append(time[2] if time[0] == "dated" else time[1] if time[0] == "undated" else 0)
         if time[0] == "free":
             self.always.setdefault(cls, []).append(c)
         elif time[0] == "dated":
