@@ -252,6 +252,7 @@ class _Writer:
     """Streams records into the staging folder in name order."""
 
     def __init__(self, staging: Path, cache=None):
+        from .merge import Reports
         from .store import PartedTable
 
         self.cache = cache
@@ -262,15 +263,18 @@ class _Writer:
         self.staging = staging
         self.tables = {name: PartedTable(staging, name) for name in ("articles", "sentences", "mentions")}
         self.buffers: dict[str, list] = {name: [] for name in self.tables}
-        self.events: list[dict[str, Any]] = []
+        self.reports = Reports(keep_keys=cache is not None)
         self.summary = (staging / ".summary.partial.jsonl").open("w", encoding="utf-8")
         self.in_buffer = 0
         self.articles = self.spans = 0
 
-    def add(self, records: dict[str, Any]) -> None:
+    def add(self, records: dict[str, Any], fresh: bool = False) -> None:
+        """Add one article's records; ``fresh`` ones (just annotated, while the workers go on) are prepared
+        for the merge at once, cached ones only if the merge is not cached too."""
         for name, buffer in self.buffers.items():
             buffer.extend(records[name])
-        self.events.extend(records["events"])
+        for event in records["events"]:
+            self.reports.add(event, prepare=fresh)
         self.summary.write(json.dumps(records["summary"], ensure_ascii=False) + "\n")
         self.identity.update(f"{records['articles'][0]['file']}\0{records['articles'][0]['content_hash']}\n".encode())
         self.articles += 1
@@ -305,7 +309,7 @@ class _Writer:
         # the parts are joined (mostly in pyarrow, off the GIL) while the merge runs here
         with ThreadPoolExecutor(1) as pool:
             joined = pool.submit(join_parts)
-            events, merged = self._merge(pd.DataFrame(self.events))
+            events, merged = self._merge()
             joined.result()
         events.to_parquet(self.staging / "events.parquet", index=False)
         merged.to_parquet(self.staging / "event_groups.parquet", index=False)
@@ -332,29 +336,28 @@ class _Writer:
              "checksums": _checksums(self.staging)}, indent=2))
         return len(merged)
 
-    def _merge(self, events) -> tuple:
-        """Give the event reports their merged ids (cached, or resumed, or from scratch)."""
+    def _merge(self) -> tuple:
+        """The events table with merged ids, and the merged table (cached, or resumed, or from scratch)."""
         import pandas as pd
 
-        from .merge import merge_events_resumable, merged_table
-
         started = time.perf_counter()
-        if len(events):
+        reports = self.reports
+        if len(reports):
             stored = self.cache.get_merge(self.merge_key()) if self.cache is not None else None
             if stored is None:
                 # resume from the latest run's clustering when its reports are the first ones visited now
                 previous = self.cache.get_merge_state() if self.cache is not None else None
-                events, merge_state, self.merge_resumed = merge_events_resumable(
-                    events, previous, keep_state=self.cache is not None)
-                merged = merged_table(events)
+                ids, merge_state, self.merge_resumed = reports.merge(previous, keep_state=self.cache is not None)
+                merged = reports.table(ids)
                 if self.cache is not None:
-                    self.cache.put_merge(self.merge_key(), list(events["event_id"]), merged)
+                    self.cache.put_merge(self.merge_key(), ids, merged)
                     self.cache.put_merge_state(merge_state)
             else:
                 ids, merged = stored
-                events = events.assign(event_id=pd.Series(ids, index=events.index, dtype="object"))
+            events = pd.DataFrame(reports.records)
+            events["event_id"] = pd.Series(ids, index=events.index, dtype="object")
         else:
-            events = events.assign(event_id=pd.Series(dtype="str"))
+            events = pd.DataFrame().assign(event_id=pd.Series(dtype="str"))
             merged = pd.DataFrame()
         self.merge_seconds = time.perf_counter() - started
         return events, merged
@@ -503,7 +506,8 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                     batch, known, future = slots.popleft()
                     computed = iter(_checked(future, fingerprint, engine) if future is not None else [])
                     for article, records in zip(batch, known):
-                        if records is None:
+                        fresh = records is None
+                        if fresh:
                             records = next(computed)
                             if "error" in records:
                                 skipped.append(Skipped(article.file, records["error"]))
@@ -513,7 +517,7 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                             report.annotated += 1
                         else:
                             report.cached += 1
-                        writer.add(_with_file(records, article))
+                        writer.add(_with_file(records, article), fresh=fresh)
                         report.events += len(records["events"])
                         bar.update(1)
 

@@ -24,7 +24,7 @@ from .events import TYPE_RANK, compatible, event_key
 from .model import surname_key
 from .places import organization_info, place_chain, place_info
 
-__all__ = ["merge_events", "merge_events_resumable", "merged_table", "event_view", "report_key"]
+__all__ = ["Reports", "merge_events", "merge_events_resumable", "merged_table", "event_view", "report_key"]
 
 #: Held reports whose exact days differ by at most this many days may be one event.
 CLOSE_DAYS = 3
@@ -272,36 +272,118 @@ def merge_events_resumable(events, state: Any = None, keep_state: bool = True) -
     import pandas as pd
 
     frame = events.reset_index(drop=True).copy()
-    records = frame.to_dict("records")
-    views = [event_view(r) for r in records]
-    order = _visit_order(records)
-    keys = [report_key(records[i]) for i in order] if keep_state or state is not None else []
-    clusters = _Clusters(views, [records[i].get("article_id") for i in range(len(records))])
-    stored = _resumable(state, keys) if state is not None else None
-    start = 0
-    if stored is not None:
-        for members in stored:
-            clusters.restore([order[p] for p in members])
-        start = len(state["keys"])
-    for i in order[start:]:
-        clusters.add(i)
-    ids: dict[int, str] = {}
-    used: dict[str, int] = {}
-    # Clusters are created in visiting order, so creation order is the order of their first report.
-    for cluster in clusters.members:
-        summary = _summarise([records[i] for i in cluster], [views[i] for i in cluster])
-        base = event_key(summary["date"], summary["venue"], summary["participants"][:3], summary["type"])
-        used[base] = used.get(base, 0) + 1
-        key = base if used[base] == 1 else f"{base}-{used[base]}"
-        for i in cluster:
-            ids[i] = key
-    frame["event_id"] = pd.Series([ids[i] for i in range(len(records))], index=frame.index, dtype="object")
-    if not keep_state:
-        return frame, None, stored is not None
-    position = {i: p for p, i in enumerate(order)}
-    new_state = {"version": STATE_VERSION, "keys": keys,
-                 "clusters": [[position[i] for i in members] for members in clusters.members]}
-    return frame, new_state, stored is not None
+    reports = Reports.of_frame(frame, keep_keys=keep_state or state is not None)
+    ids, new_state, resumed = reports.merge(state, keep_state=keep_state)
+    frame["event_id"] = pd.Series(ids, index=frame.index, dtype="object")
+    return frame, new_state, resumed
+
+
+class Reports:
+    """Event reports gathered one at a time, as a run annotates its articles, and merged at once.
+
+    What merging reads of a report (its :func:`event_view`, the facts the candidate index keeps, its
+    :func:`report_key`) is worked out when it is added with ``prepare=True``, while a run waits for
+    its workers, or else when :meth:`merge` needs it (a run that finds the whole merge in its cache
+    needs none of it).
+
+    >>> reports = Reports(keep_keys=False)
+    >>> for file, day in (("a.txt", "2025-08-15"), ("b.txt", None)):
+    ...     reports.add({"article_id": file, "file": file, "published": "2025-08-16", "type": "summit",
+    ...                  "status": "held", "date": day, "venue": "Anchorage", "participants": ["Vladimir Putin"],
+    ...                  "evidence": "…", "evidence_start": 0, "evidence_end": 1})
+    >>> ids, _, _ = reports.merge()
+    >>> ids
+    ['2025-08-15-anchorage-putin-summit', '2025-08-15-anchorage-putin-summit']
+    >>> int(reports.table(ids).iloc[0]["n_articles"])
+    2
+    """
+
+    def __init__(self, keep_keys: bool = True):
+        self.keep_keys = keep_keys
+        self.records: list[dict] = []
+        self._views: list[dict | None] = []
+        self._facts: list[tuple | None] = []
+        self._keys: list[bytes | None] = []
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @classmethod
+    def of_frame(cls, events, keep_keys: bool = True) -> "Reports":
+        """The reports of an events table (one row each, in row order)."""
+        reports = cls(keep_keys)
+        for record in events.reset_index(drop=True).to_dict("records"):
+            reports.add(record, prepare=False)
+        return reports
+
+    def add(self, record: dict, prepare: bool = True) -> None:
+        """Add one row of the events table (a dict as :func:`workbench.summary.event_records` gives)."""
+        self.records.append(record)
+        if prepare:
+            view = event_view(record)
+            self._views.append(view)
+            self._facts.append(_report_facts(view))
+            self._keys.append(report_key(record) if self.keep_keys else None)
+        else:
+            self._views.append(None)
+            self._facts.append(None)
+            self._keys.append(None)
+
+    @property
+    def views(self) -> list[dict]:
+        views = self._views
+        for i, view in enumerate(views):
+            if view is None:
+                views[i] = event_view(self.records[i])
+        return views
+
+    def _prepared(self) -> tuple[list[dict], list[tuple]]:
+        views, facts = self.views, self._facts
+        for i, known in enumerate(facts):
+            if known is None:
+                facts[i] = _report_facts(views[i])
+        return views, facts
+
+    def merge(self, state: Any = None, keep_state: bool = True) -> tuple[list[str], dict | None, bool]:
+        """``(event ids in report order, the state to store, whether state was resumed)``: see
+        :func:`merge_events_resumable`."""
+        records = self.records
+        views, facts = self._prepared()
+        order = _visit_order(records)
+        keys: list[bytes] = []
+        if keep_state or state is not None:
+            known = self._keys
+            keys = [known[i] if known[i] is not None else report_key(records[i]) for i in order]
+        clusters = _Clusters(views, [record.get("article_id") for record in records], facts)
+        stored = _resumable(state, keys) if state is not None else None
+        start = 0
+        if stored is not None:
+            for members in stored:
+                clusters.restore([order[p] for p in members])
+            start = len(state["keys"])
+        for i in order[start:]:
+            clusters.add(i)
+        ids: list[str] = [""] * len(records)
+        used: dict[str, int] = {}
+        # Clusters are created in visiting order, so creation order is the order of their first report.
+        for cluster in clusters.members:
+            summary = _summarise([views[i] for i in cluster])
+            base = event_key(summary["date"], summary["venue"], summary["participants"][:3], summary["type"])
+            used[base] = used.get(base, 0) + 1
+            key = base if used[base] == 1 else f"{base}-{used[base]}"
+            for i in cluster:
+                ids[i] = key
+        if not keep_state:
+            return ids, None, stored is not None
+        position = {i: p for p, i in enumerate(order)}
+        new_state = {"version": STATE_VERSION, "keys": keys,
+                     "clusters": [[position[i] for i in members] for members in clusters.members]}
+        return ids, new_state, stored is not None
+
+    def table(self, ids: list) -> Any:
+        """The merged table of :func:`merged_table` for these reports given their event ids (a missing
+        id, None or NaN, leaves a report out)."""
+        return _merged_rows(self.records, self.views, ids)
 
 
 # -- exact candidate blocking -------------------------------------------------------------------------------
@@ -444,6 +526,13 @@ def _close(a: tuple, b: tuple) -> bool:
     return dated[2] >= low and dated[1] <= high
 
 
+def _report_facts(view: dict) -> tuple:
+    """What the candidate index keeps of one view: its pair signature, time facts, time class, whether
+    it is timed, and its class (call, signing)."""
+    return (_pair_signature(view), _time_facts(view), _time_class(view), _timed(view),
+            (view["type"] == "call", view["type"] == "signing"))
+
+
 class _Interner:
     """A number per distinct hashable key; an unhashable key gets a negative number of its own."""
 
@@ -472,15 +561,16 @@ def _memoised(memo: dict, a: int, b: int, compute):
 class _Clusters:
     """The greedy clusters of :func:`merge_events`, indexed so a report tests only clusters it may join."""
 
-    def __init__(self, views: list[dict], articles: list):
+    def __init__(self, views: list[dict], articles: list, facts: list[tuple] | None = None):
         self.views = views
         self.articles = articles
+        facts = facts if facts is not None else [_report_facts(v) for v in views]
         pair_ids = _Interner()
-        self.pair_sig = [pair_ids(_pair_signature(v)) for v in views]
-        self.time_facts = [_time_facts(v) for v in views]
-        self.times = [_time_class(v) for v in views]
-        self.timed = [_timed(v) for v in views]
-        self.classes = [(v["type"] == "call", v["type"] == "signing") for v in views]
+        self.pair_sig = [pair_ids(f[0]) for f in facts]
+        self.time_facts = [f[1] for f in facts]
+        self.times = [f[2] for f in facts]
+        self.timed = [f[3] for f in facts]
+        self.classes = [f[4] for f in facts]
         self.members: list[list[int]] = []
         self.pair_reps: list[dict[int, list]] = []   # cluster → pair signature → [member, any timed, any untimed]
         self.bounds: list[_TimeBounds] = []            # cluster → its members' time bounds
@@ -606,7 +696,7 @@ def _best_date(dates: list[str]) -> str | None:
     return max(dates, key=lambda d: (len(d), d)) if dates else None
 
 
-def _summarise(records: list[dict], views: list[dict]) -> dict:
+def _summarise(views: list[dict]) -> dict:
     types = [v["type"] for v in views]
     etype = next((t for t in TYPE_RANK if t in types), max(set(types), key=types.count))
     dates = [v["date"] for v in views if v["date"]]
@@ -647,19 +737,22 @@ def merged_table(events_with_ids):
     >>> str(row["status"]), int(row["n_articles"]), bool(row["conflict"])
     ('cancelled', 2, False)
     """
+    frame = events_with_ids.reset_index(drop=True)
+    return Reports.of_frame(frame, keep_keys=False).table(frame["event_id"].tolist())
+
+
+def _merged_rows(rows: list[dict], all_views: list[dict], ids: list) -> Any:
     import pandas as pd
 
     out = []
-    frame = events_with_ids.reset_index(drop=True)
     groups: dict[Any, list[int]] = {}  # as groupby(sort=False): first appearance order, missing ids left out
-    for index, event_id in enumerate(frame["event_id"].tolist()):
+    for index, event_id in enumerate(ids):
         if not pd.isna(event_id):
             groups.setdefault(event_id, []).append(index)
-    rows = frame.to_dict("records")  # once: a to_dict per group costs more than all the rest
     for event_id, indices in groups.items():
         records = [rows[k] for k in indices]
-        views = [event_view(r) for r in records]
-        summary = _summarise(records, views)
+        views = [all_views[k] for k in indices]
+        summary = _summarise(views)
         dated = sorted(zip(records, views), key=lambda rv: (_text(rv[0].get("published")) or "", rv[0].get("file")))
         latest = dated[-1]
         published = [_text(r.get("published")) for r in records if _text(r.get("published"))]
