@@ -1,7 +1,8 @@
 """The annotation cache: one checked entry per article text and annotator version.
 
-An entry holds the table records of one article (what
-:func:`workbench.engine.article_records` returns). It is keyed by the
+An entry holds what :func:`workbench.engine.article_records` returns for one
+article: its Arrow tables, its event records with their prepared merge
+reports, and its summary line. It is keyed by the
 article's content hash and stored under a folder named after the annotator
 fingerprint, so a change to the code or to any knowledge file starts a fresh
 cache and stale annotations are never served.

@@ -136,15 +136,29 @@ class RunReport:
 # --------------------------------------------------------------------------- per article (workers)
 
 def article_records(annotation) -> dict[str, Any]:
-    """Every table record of one annotated article, plus its summary line (without merged keys)."""
+    """Everything a run keeps of one annotated article, as the cache stores it.
+
+    ``tables``: the article's rows of the ``articles``, ``sentences`` and ``mentions`` tables as
+    ``pyarrow.Table`` (None when it has no rows); ``events``: its rows of the events table as dicts,
+    with ``reports`` beside them (what merging reads of each, see :meth:`workbench.merge.Reports.add`);
+    ``summary``: its ``summary.jsonl`` line without merged keys; ``n_spans``. Building the Arrow
+    tables here, in the worker, leaves the main process only to concatenate them.
+    """
+    import pyarrow as pa
+
+    from .merge import prepare_report
     from .summary import article_record, event_records, mention_records, sentence_records, summary_record
 
+    def table(rows: list[dict[str, Any]]):
+        return pa.Table.from_pylist(rows) if rows else None
+
+    events = event_records(annotation)
     return {
-        "articles": [article_record(annotation)],
-        "sentences": sentence_records(annotation),
-        "mentions": mention_records(annotation),
-        "events": event_records(annotation),
-        "summary": summary_record(annotation, {}),
+        "tables": {"articles": table([article_record(annotation)]), "sentences": table(sentence_records(annotation)),
+                   "mentions": table(mention_records(annotation))},
+        "events": events,
+        "reports": [prepare_report(event) for event in events],
+        "summary": json.dumps(summary_record(annotation, {}), ensure_ascii=False),
         "n_spans": len(annotation.spans),
     }
 
@@ -238,13 +252,29 @@ class _Executor:
 
 # --------------------------------------------------------------------------- the run
 
+def _relabelled(table, column: str, value: str):
+    """``table`` with every value of ``column`` set to ``value``."""
+    import pyarrow as pa
+
+    index = table.column_names.index(column)
+    return table.set_column(index, pa.field(column, pa.string()), pa.array([value] * len(table), pa.string()))
+
+
 def _with_file(records: dict[str, Any], article: Article) -> dict[str, Any]:
-    """Records of a cached text, re-labelled with this file's name and path."""
-    for table in TABLES:
-        for row in records[table]:
-            row["file"] = article.file
-    records["articles"][0]["path"] = article.path
-    records["summary"]["file"] = article.file
+    """Records of a cached text, re-labelled with this file's name and path where they differ."""
+    tables = records["tables"]
+    if tables["articles"].column("path")[0].as_py() != article.path:
+        tables["articles"] = _relabelled(tables["articles"], "path", article.path)
+    if tables["articles"].column("file")[0].as_py() == article.file:
+        return records
+    for name, table in tables.items():
+        if table is not None:
+            tables[name] = _relabelled(table, "file", article.file)
+    for row in records["events"]:
+        row["file"] = article.file
+    summary = json.loads(records["summary"])
+    summary["file"] = article.file
+    records["summary"] = json.dumps(summary, ensure_ascii=False)
     return records
 
 
@@ -268,15 +298,18 @@ class _Writer:
         self.in_buffer = 0
         self.articles = self.spans = 0
 
-    def add(self, records: dict[str, Any], fresh: bool = False) -> None:
-        """Add one article's records; ``fresh`` ones (just annotated, while the workers go on) are prepared
-        for the merge at once, cached ones only if the merge is not cached too."""
+    def add(self, records: dict[str, Any], article: Article) -> None:
+        """Add one article's records (see :func:`article_records`)."""
         for name, buffer in self.buffers.items():
-            buffer.extend(records[name])
-        for event in records["events"]:
-            self.reports.add(event, prepare=fresh)
-        self.summary.write(json.dumps(records["summary"], ensure_ascii=False) + "\n")
-        self.identity.update(f"{records['articles'][0]['file']}\0{records['articles'][0]['content_hash']}\n".encode())
+            table = records["tables"][name]
+            if table is not None:
+                buffer.append(table)
+        for index, (event, prepared) in enumerate(zip(records["events"], records["reports"])):
+            # a report is known by its file, text and place in the article: the annotator is the cache's
+            key = hashlib.sha256(f"{article.file}\0{article.content_hash}\0{index}".encode()).digest()
+            self.reports.add(event, prepared=prepared, key=key)
+        self.summary.write(records["summary"] + "\n")
+        self.identity.update(f"{article.file}\0{article.content_hash}\n".encode())
         self.articles += 1
         self.spans += records["n_spans"]
         self.in_buffer += 1
@@ -506,8 +539,7 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                     batch, known, future = slots.popleft()
                     computed = iter(_checked(future, fingerprint, engine) if future is not None else [])
                     for article, records in zip(batch, known):
-                        fresh = records is None
-                        if fresh:
+                        if records is None:
                             records = next(computed)
                             if "error" in records:
                                 skipped.append(Skipped(article.file, records["error"]))
@@ -517,7 +549,7 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                             report.annotated += 1
                         else:
                             report.cached += 1
-                        writer.add(_with_file(records, article), fresh=fresh)
+                        writer.add(_with_file(records, article), article)
                         report.events += len(records["events"])
                         bar.update(1)
 

@@ -316,18 +316,22 @@ class Reports:
             reports.add(record, prepare=False)
         return reports
 
-    def add(self, record: dict, prepare: bool = True) -> None:
-        """Add one row of the events table (a dict as :func:`workbench.summary.event_records` gives)."""
+    def add(self, record: dict, prepare: bool = True, prepared: tuple | None = None,
+            key: bytes | None = None) -> None:
+        """Add one row of the events table (a dict as :func:`workbench.summary.event_records` gives).
+
+        ``prepared`` is :func:`prepare_report` of it, when already known; ``key`` stands for its
+        :func:`report_key` (any bytes that name this report and no other).
+        """
         self.records.append(record)
-        if prepare:
-            view = event_view(record)
-            self._views.append(view)
-            self._facts.append(_report_facts(view))
-            self._keys.append(report_key(record) if self.keep_keys else None)
-        else:
-            self._views.append(None)
-            self._facts.append(None)
-            self._keys.append(None)
+        if prepared is None and prepare:
+            prepared = prepare_report(record)
+        view, facts = prepared if prepared is not None else (None, None)
+        self._views.append(view)
+        self._facts.append(facts)
+        if key is None and prepare and self.keep_keys:
+            key = report_key(record)
+        self._keys.append(key)
 
     @property
     def views(self) -> list[dict]:
@@ -524,6 +528,12 @@ def _close(a: tuple, b: tuple) -> bool:
     dated, undated = (a, b) if a[0] == "dated" else (b, a)
     low, high = _undated_window(undated)
     return dated[2] >= low and dated[1] <= high
+
+
+def prepare_report(record: dict) -> tuple[dict, tuple]:
+    """What merging reads of one report: its :func:`event_view` and the facts the candidate index keeps."""
+    view = event_view(record)
+    return view, _report_facts(view)
 
 
 def _report_facts(view: dict) -> tuple:

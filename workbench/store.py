@@ -25,7 +25,6 @@ import errno
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 from .errors import WorkbenchError
 
@@ -204,17 +203,19 @@ class PartedTable:
         self.parts: list[Path] = []
         self.rows = 0
 
-    def write_part(self, rows: list[dict[str, Any]]) -> None:
-        """Write ``rows`` as the next part (nothing for an empty list)."""
+    def write_part(self, tables: list) -> None:
+        """Write the rows of ``tables`` (``pyarrow.Table``, each article's) as the next part (nothing for an
+        empty list). A column that is null in some tables takes the type it has in the others."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        if not rows:
+        if not tables:
             return
+        table = pa.concat_tables(tables, promote_options="permissive")
         path = self.folder / f"part-{len(self.parts):05d}.parquet"
-        pq.write_table(pa.Table.from_pylist(rows), path)
+        pq.write_table(table, path)
         self.parts.append(path)
-        self.rows += len(rows)
+        self.rows += len(table)
 
     def finish(self, empty_columns: list[str] | None = None) -> Path:
         """Join the parts into ``<name>.parquet`` (one row group per part)."""
