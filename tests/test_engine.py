@@ -168,3 +168,47 @@ def test_engine_annotator_failure_skips_only_that_article(corpus, tmp_path, monk
     report = run_annotate(str(corpus), str(tmp_path / "out"), progress=False, jobs=1, use_cache=False)
     assert report.articles == 39
     assert [s.reason for s in report.skipped] == ["annotation failed (IndexError: list index out of range)"]
+
+
+def test_engine_annotator_failure_is_not_cached_and_is_tried_again(corpus, tmp_path, monkeypatch):
+    import workbench.pipeline
+
+    real = workbench.pipeline.annotate_article
+    victim = sorted(p.name for p in corpus.iterdir())[5]
+
+    def flaky(article):
+        if article.file == victim:
+            raise MemoryError("out of memory")
+        return real(article)
+
+    monkeypatch.setattr(workbench.pipeline, "annotate_article", flaky)
+    first = run_annotate(str(corpus), str(tmp_path / "a"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert [s.file for s in first.skipped] == [victim]
+    monkeypatch.setattr(workbench.pipeline, "annotate_article", real)
+    second = run_annotate(str(corpus), str(tmp_path / "b"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert (second.skipped, second.annotated, second.cached) == ([], 1, 39)
+
+
+def test_engine_text_that_is_not_an_article_is_cached_with_its_reason(tmp_path, monkeypatch):
+    from workbench.corpus import Source
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2025-02-30 Hôm 21.10, ông Trump gặp ông Putin tại Budapest.", "utf-8")
+    (corpus / "b.txt").write_text(" date 2025-10-22 Hôm 21.10, ông Trump gặp ông Putin tại Budapest.", "utf-8")
+    parsed = []
+    real_parse = Source.parse
+    monkeypatch.setattr(Source, "parse", lambda self: parsed.append(self.file) or real_parse(self))
+    runs = []
+    for name in ("first", "second"):
+        parsed.clear()
+        runs.append(run_annotate(str(corpus), str(tmp_path / name), progress=False, jobs=1,
+                                 cache_dir=tmp_path / "c"))
+        runs[-1].parsed = list(parsed)
+    for report in runs:
+        assert [(s.file, s.reason) for s in report.skipped] == [("a.txt", "header date '2025-02-30' is not a "
+                                                                 "calendar date")]
+        assert report.articles == 1
+    assert runs[0].parsed == ["a.txt", "b.txt"]
+    assert runs[1].parsed == []  # both texts, the article and the reason, came from the cache
+    assert (runs[1].annotated, runs[1].cached) == (0, 1)

@@ -77,3 +77,20 @@ def test_pipeline_is_a_pure_function_of_the_article(annotated):
     first, second = annotate_article(article), annotate_article(article)
     assert [s.to_record() for s in first.spans] == [s.to_record() for s in second.spans]
     assert (article.text, article.regions, article.flags) == before
+
+
+def test_table_records_have_exactly_the_schema_columns():
+    # the tables are built with a fixed schema, which would silently drop a key it does not name
+    from workbench.corpus import parse_article
+    from workbench.pipeline import annotate_article
+    from workbench.summary import TABLE_COLUMNS, article_record, mention_records, sentence_records
+
+    text = (" date 2025-10-22 Hôm 21.10, Tổng thống Mỹ Donald Trump cho biết ông sẽ gặp Tổng thống Nga "
+            "Vladimir Putin tại Budapest. Ngoại trưởng Marco Rubio đã điện đàm với ông Sergei Lavrov.")
+    annotation = annotate_article(parse_article(text, "x.txt"))
+    rows = {"articles": [article_record(annotation)], "sentences": sentence_records(annotation),
+            "mentions": mention_records(annotation)}
+    for name, records in rows.items():
+        assert records, name
+        for record in records:
+            assert list(record) == list(TABLE_COLUMNS[name]), name

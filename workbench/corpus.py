@@ -106,6 +106,26 @@ class Article:
         return "\n".join(self.text[s:e] for s, e, lab in self.regions if lab == label)
 
 
+@dataclass(frozen=True)
+class Source:
+    """One file's text as read and decoded, before parsing.
+
+    ``content_hash`` is the SHA-256 of the text (UTF-8): the key of the
+    article's annotations, whatever the file is called.
+    """
+
+    file: str
+    path: str
+    text: str
+    content_hash: str
+
+    def parse(self) -> Article:
+        """The :class:`Article` of this text (:class:`CorpusError` for an impossible header)."""
+        article = parse_article(self.text, self.file)
+        article.path = self.path
+        return article
+
+
 @dataclass
 class Skipped:
     """A file the reader could not load, and why."""
@@ -324,9 +344,9 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> str:
     return text
 
 
-def read_article(path: Path, root: Path | None = None, *, encoding: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Read and parse one file; :class:`CorpusError` names the file and the reason."""
+def read_source(path: Path, root: Path | None = None, *, encoding: str | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read and decode one file; :class:`CorpusError` names the file and the reason."""
     name = str(path.relative_to(root)) if root else path.name
     if path.is_symlink() and not path.exists():
         raise CorpusError(name, "broken symbolic link")
@@ -339,14 +359,19 @@ def read_article(path: Path, root: Path | None = None, *, encoding: str | None =
         data = path.read_bytes()
     except OSError as exc:
         raise CorpusError(name, f"cannot be read ({exc.strerror})") from exc
-    article = parse_article(decode(data, name, encoding), name)
-    article.path = str(path)
-    return article
+    text = decode(data, name, encoding)
+    return Source(name, str(path), text, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def iter_corpus(folder: str | Path, *, encoding: str | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Skipped]:
-    """Every entry of a corpus folder, in name order: an Article or a Skipped.
+def read_article(path: Path, root: Path | None = None, *, encoding: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Read and parse one file; :class:`CorpusError` names the file and the reason."""
+    return read_source(path, root, encoding=encoding, max_bytes=max_bytes).parse()
+
+
+def iter_sources(folder: str | Path, *, encoding: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source | Skipped]:
+    """Every entry of a corpus folder, in name order: a Source (read, not parsed) or a Skipped.
 
     Only ``*.txt`` files are articles; anything else in the folder (subfolders,
     other extensions) is reported as skipped so that nothing goes unseen.
@@ -364,7 +389,20 @@ def iter_corpus(folder: str | Path, *, encoding: str | None = None,
             yield Skipped(path.name, f"not a .txt file ({path.suffix or 'no extension'})")
             continue
         try:
-            yield read_article(path, root, encoding=encoding, max_bytes=max_bytes)
+            yield read_source(path, root, encoding=encoding, max_bytes=max_bytes)
+        except CorpusError as exc:
+            yield Skipped(exc.path, exc.reason)
+
+
+def iter_corpus(folder: str | Path, *, encoding: str | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Skipped]:
+    """Every entry of a corpus folder, in name order: an Article or a Skipped (see :func:`iter_sources`)."""
+    for item in iter_sources(folder, encoding=encoding, max_bytes=max_bytes):
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        try:
+            yield item.parse()
         except CorpusError as exc:
             yield Skipped(exc.path, exc.reason)
 

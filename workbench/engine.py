@@ -3,11 +3,13 @@
 :func:`run_annotate` reads the folder in file-name order, takes each article's
 records from the cache when its text was annotated before by the same
 annotator (see :mod:`workbench.cache`), annotates the others with
-:func:`workbench.pipeline.annotate_article` in worker processes, and streams
-the records to Parquet parts in a staging folder that is swapped in whole at
-the end (see :mod:`workbench.store`). The outputs depend only on the corpus
-and the annotator, never on the engine, the number of jobs or the cache: the
-same corpus gives byte-identical files.
+:func:`workbench.pipeline.annotate_article` in worker processes (which also
+parse them: this process only reads, decodes and hashes), and streams the
+records to Parquet files, one row group per ``PART_ARTICLES`` articles, in a
+staging folder that is swapped in whole at the end (see
+:mod:`workbench.store`). The outputs depend only on the corpus and the
+annotator, never on the engine, the number of jobs or the cache: the same
+corpus gives byte-identical files.
 
 Engines
 -------
@@ -51,12 +53,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .corpus import DEFAULT_MAX_BYTES, Article, Skipped, iter_corpus
+from .corpus import DEFAULT_MAX_BYTES, Skipped, Source, iter_sources
 from .errors import WorkbenchError
 
 TABLES = ("articles", "sentences", "mentions", "events")
 
-#: Articles per Parquet part (and row group): bounds memory, fixed so outputs never depend on jobs.
+#: Articles per Parquet row group: bounds memory, fixed so outputs never depend on jobs.
 PART_ARTICLES = 500
 #: Articles per task sent to a worker.
 BATCH_ARTICLES = 16
@@ -138,24 +140,29 @@ class RunReport:
 def article_records(annotation) -> dict[str, Any]:
     """Everything a run keeps of one annotated article, as the cache stores it.
 
-    ``tables``: the article's rows of the ``articles``, ``sentences`` and ``mentions`` tables as
-    ``pyarrow.Table`` (None when it has no rows); ``events``: its rows of the events table as dicts,
-    with ``reports`` beside them (what merging reads of each, see :meth:`workbench.merge.Reports.add`);
-    ``summary``: its ``summary.jsonl`` line without merged keys; ``n_spans``. Building the Arrow
-    tables here, in the worker, leaves the main process only to concatenate them.
+    ``batches``: the article's rows of the ``articles``, ``sentences`` and ``mentions`` tables, each
+    an Arrow record batch of :func:`workbench.summary.table_schema` serialised to bytes (None when it
+    has no rows): built here, in the worker, they cost the main process only a read; ``events``: its
+    rows of the events table as dicts, with ``reports`` beside them (what merging reads of each, see
+    :meth:`workbench.merge.Reports.add`); ``summary``: its ``summary.jsonl`` line without merged
+    keys; ``n_spans``.
     """
     import pyarrow as pa
 
     from .merge import prepare_report
-    from .summary import article_record, event_records, mention_records, sentence_records, summary_record
+    from .summary import (article_record, event_records, mention_records, sentence_records, summary_record,
+                          table_schema)
 
-    def table(rows: list[dict[str, Any]]):
-        return pa.Table.from_pylist(rows) if rows else None
+    def batch(name: str, rows: list[dict[str, Any]]) -> bytes | None:
+        if not rows:
+            return None
+        return pa.RecordBatch.from_pylist(rows, schema=table_schema(name)).serialize().to_pybytes()
 
     events = event_records(annotation)
     return {
-        "tables": {"articles": table([article_record(annotation)]), "sentences": table(sentence_records(annotation)),
-                   "mentions": table(mention_records(annotation))},
+        "batches": {"articles": batch("articles", [article_record(annotation)]),
+                    "sentences": batch("sentences", sentence_records(annotation)),
+                    "mentions": batch("mentions", mention_records(annotation))},
         "events": events,
         "reports": [prepare_report(event) for event in events],
         "summary": json.dumps(summary_record(annotation, {}), ensure_ascii=False),
@@ -163,25 +170,40 @@ def article_records(annotation) -> dict[str, Any]:
     }
 
 
-def annotate_records(article: Article) -> dict[str, Any]:
-    """Annotate one article and project it to records; ``{"error": ...}`` when an annotator fails.
+def read_batch(name: str, data: bytes):
+    """The ``pyarrow.RecordBatch`` of table ``name`` serialised by :func:`article_records`."""
+    import pyarrow as pa
 
-    The failure of one article is returned, not raised, so that it is reported
-    as a skipped file and never costs the rest of the run.
+    from .summary import table_schema
+
+    return pa.ipc.read_record_batch(pa.py_buffer(data), table_schema(name))
+
+
+def annotate_records(source: Source) -> dict[str, Any]:
+    """Parse and annotate one text and project it to records; ``{"error": reason}`` when it cannot be.
+
+    A text that is not an article (an impossible header date) gives its reason, and so does an
+    annotator failure (marked ``"retry"``: not cached, tried again next run). Either is returned,
+    not raised, so that it is reported as a skipped file and never costs the rest of the run.
     """
+    from .errors import CorpusError
     from .pipeline import annotate_article
 
     try:
+        article = source.parse()
+    except CorpusError as exc:
+        return {"error": exc.reason}
+    try:
         return article_records(annotate_article(article))
     except Exception as exc:  # an annotator defect on one text must not stop the corpus
-        return {"error": f"annotation failed ({type(exc).__name__}: {exc})"}
+        return {"error": f"annotation failed ({type(exc).__name__}: {exc})", "retry": True}
 
 
-def annotate_batch(articles: list[Article]) -> tuple[str, list[dict[str, Any]]]:
-    """The task a worker runs: this worker's annotator fingerprint and each article's records."""
+def annotate_batch(sources: list[Source]) -> tuple[str, list[dict[str, Any]]]:
+    """The task a worker runs: this worker's annotator fingerprint and each text's records."""
     from .cache import annotator_fingerprint
 
-    return annotator_fingerprint(), [annotate_records(article) for article in articles]
+    return annotator_fingerprint(), [annotate_records(source) for source in sources]
 
 
 # --------------------------------------------------------------------------- executors
@@ -189,7 +211,7 @@ def annotate_batch(articles: list[Article]) -> tuple[str, list[dict[str, Any]]]:
 class _Done:
     """A task run at once in this process, with the interface of a future."""
 
-    def __init__(self, batch: list[Article]):
+    def __init__(self, batch: list[Source]):
         self._batch = batch
 
     def result(self) -> tuple[str, list[dict[str, Any]]]:
@@ -209,7 +231,7 @@ class _Executor:
     def workers(self) -> int:
         return 1 if self.engine == "local" and self.jobs == 1 else max(self.jobs, 1)
 
-    def submit(self, batch: list[Article]):
+    def submit(self, batch: list[Source]):
         if self.engine == "local":
             if self.jobs == 1:
                 return _Done(batch)
@@ -252,38 +274,41 @@ class _Executor:
 
 # --------------------------------------------------------------------------- the run
 
-def _relabelled(table, column: str, value: str):
-    """``table`` with every value of ``column`` set to ``value``."""
+def _relabelled(batch, column: str, value: str):
+    """``batch`` with every value of ``column`` set to ``value``."""
     import pyarrow as pa
 
-    index = table.column_names.index(column)
-    return table.set_column(index, pa.field(column, pa.string()), pa.array([value] * len(table), pa.string()))
+    index = batch.schema.get_field_index(column)
+    return batch.set_column(index, batch.schema.field(index), pa.array([value] * len(batch), pa.string()))
 
 
-def _with_file(records: dict[str, Any], article: Article) -> dict[str, Any]:
-    """Records of a cached text, re-labelled with this file's name and path where they differ."""
-    tables = records["tables"]
-    if tables["articles"].column("path")[0].as_py() != article.path:
-        tables["articles"] = _relabelled(tables["articles"], "path", article.path)
-    if tables["articles"].column("file")[0].as_py() == article.file:
-        return records
-    for name, table in tables.items():
-        if table is not None:
-            tables[name] = _relabelled(table, "file", article.file)
-    for row in records["events"]:
-        row["file"] = article.file
+def _with_file(records: dict[str, Any], source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The records of a text, and its table batches, labelled with this file's name and path (a cached
+    text may have been annotated under another name)."""
+    batches = {name: None if data is None else read_batch(name, data) for name, data in records["batches"].items()}
+    articles = batches["articles"]
+    if articles.column(articles.schema.get_field_index("path"))[0].as_py() != source.path:
+        batches["articles"] = _relabelled(articles, "path", source.path)
+    if articles.column(articles.schema.get_field_index("file"))[0].as_py() == source.file:
+        return records, batches
+    for name, batch in batches.items():
+        if batch is not None:
+            batches[name] = _relabelled(batch, "file", source.file)
+    events = [{**row, "file": source.file} for row in records["events"]]
     summary = json.loads(records["summary"])
-    summary["file"] = article.file
-    records["summary"] = json.dumps(summary, ensure_ascii=False)
-    return records
+    summary["file"] = source.file
+    return {**records, "events": events, "summary": json.dumps(summary, ensure_ascii=False)}, batches
 
 
 class _Writer:
-    """Streams records into the staging folder in name order."""
+    """Streams records into the staging folder in name order: each table one Parquet file, written a
+    row group (``PART_ARTICLES`` articles) at a time."""
 
     def __init__(self, staging: Path, cache=None):
+        import pyarrow.parquet as pq
+
         from .merge import Reports
-        from .store import PartedTable
+        from .summary import table_schema
 
         self.cache = cache
         self.identity = hashlib.sha256()
@@ -291,25 +316,26 @@ class _Writer:
         self.merge_resumed = False
 
         self.staging = staging
-        self.tables = {name: PartedTable(staging, name) for name in ("articles", "sentences", "mentions")}
+        self.tables = {name: pq.ParquetWriter(staging / f"{name}.parquet", table_schema(name))
+                       for name in ("articles", "sentences", "mentions")}
         self.buffers: dict[str, list] = {name: [] for name in self.tables}
         self.reports = Reports(keep_keys=cache is not None)
         self.summary = (staging / ".summary.partial.jsonl").open("w", encoding="utf-8")
         self.in_buffer = 0
         self.articles = self.spans = 0
 
-    def add(self, records: dict[str, Any], article: Article) -> None:
-        """Add one article's records (see :func:`article_records`)."""
+    def add(self, records: dict[str, Any], source: Source) -> None:
+        """Add one text's records (see :func:`article_records`)."""
+        records, batches = _with_file(records, source)
         for name, buffer in self.buffers.items():
-            table = records["tables"][name]
-            if table is not None:
-                buffer.append(table)
+            if batches[name] is not None:
+                buffer.append(batches[name])
         for index, (event, prepared) in enumerate(zip(records["events"], records["reports"])):
             # a report is known by its file, text and place in the article: the annotator is the cache's
-            key = hashlib.sha256(f"{article.file}\0{article.content_hash}\0{index}".encode()).digest()
+            key = hashlib.sha256(f"{source.file}\0{source.content_hash}\0{index}".encode()).digest()
             self.reports.add(event, prepared=prepared, key=key)
         self.summary.write(records["summary"] + "\n")
-        self.identity.update(f"{article.file}\0{article.content_hash}\n".encode())
+        self.identity.update(f"{source.file}\0{source.content_hash}\n".encode())
         self.articles += 1
         self.spans += records["n_spans"]
         self.in_buffer += 1
@@ -317,47 +343,44 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
+        import pyarrow as pa
+
         for name, buffer in self.buffers.items():
-            self.tables[name].write_part(buffer)
+            if buffer:
+                self.tables[name].write_table(pa.Table.from_batches(buffer))
             buffer.clear()
         self.in_buffer = 0
+
+    def close_tables(self) -> None:
+        for table in self.tables.values():
+            if table.is_open:
+                table.close()
 
     def finish(self, skipped: list[Skipped], corpus_dir: str, state: str = "", spans: int = 0,
                reports: int = 0) -> int:
         """Write the remaining tables and files; the number of merged events."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        import pandas as pd
-
         from .cache import annotator_fingerprint
 
         self.flush()
+        self.close_tables()
         self.summary.close()
-
-        def join_parts() -> None:
-            for table in self.tables.values():
-                table.finish()
-            shutil.rmtree(self.staging / ".parts", ignore_errors=True)
-
-        # the parts are joined (mostly in pyarrow, off the GIL) while the merge runs here
-        with ThreadPoolExecutor(1) as pool:
-            joined = pool.submit(join_parts)
-            events, merged = self._merge()
-            joined.result()
+        events, merged = self._merge()
         events.to_parquet(self.staging / "events.parquet", index=False)
         merged.to_parquet(self.staging / "event_groups.parquet", index=False)
         keys: dict[str, dict[int, str]] = {}
-        for row in events.itertuples():
-            keys.setdefault(row.article_id, {})[row.event_index] = row.event_id
+        for file, index, event_id in zip(events["file"], events["event_index"], events["event_id"]):
+            keys.setdefault(file, {})[index] = event_id
         partial = self.staging / ".summary.partial.jsonl"
         with partial.open(encoding="utf-8") as source, \
                 (self.staging / "summary.jsonl").open("w", encoding="utf-8") as target:
-            for line, article_id in zip(source, self._article_ids()):
+            for line in source:
                 record = json.loads(line)
-                article_keys = keys.get(article_id, {})
-                for index, event in enumerate(record["events"]):
-                    event["key"] = article_keys.get(index, event["key"])
-                target.write(json.dumps(record, ensure_ascii=False) + "\n")
+                if record["events"]:
+                    article_keys = keys.get(record["file"], {})
+                    for index, event in enumerate(record["events"]):
+                        event["key"] = article_keys.get(index, event["key"])
+                    line = json.dumps(record, ensure_ascii=False) + "\n"
+                target.write(line)
         partial.unlink()
         with (self.staging / "load_report.jsonl").open("w", encoding="utf-8") as handle:
             for item in skipped:
@@ -399,14 +422,8 @@ class _Writer:
         """Key of the cross-article merge: the files and texts of the run, in order."""
         return self.identity.hexdigest()
 
-    def _article_ids(self) -> Iterable[str]:
-        import pyarrow.parquet as pq
-
-        source = pq.ParquetFile(self.staging / "articles.parquet")
-        for group in range(source.num_row_groups):
-            yield from source.read_row_group(group, columns=["article_id"]).column(0).to_pylist()
-
     def abandon(self) -> None:
+        self.close_tables()
         if not self.summary.closed:
             self.summary.close()
 
@@ -538,24 +555,26 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                 while len(slots) > keep:
                     batch, known, future = slots.popleft()
                     computed = iter(_checked(future, fingerprint, engine) if future is not None else [])
-                    for article, records in zip(batch, known):
+                    for source, records in zip(batch, known):
                         if records is None:
                             records = next(computed)
-                            if "error" in records:
-                                skipped.append(Skipped(article.file, records["error"]))
-                                continue
-                            if cache is not None:
-                                cache.put(article.content_hash, records)
-                            report.annotated += 1
-                        else:
+                            if cache is not None and not records.get("retry"):
+                                cache.put(source.content_hash, records)
+                            if "error" not in records:
+                                report.annotated += 1
+                        elif "error" not in records:
                             report.cached += 1
-                        writer.add(_with_file(records, article), article)
+                        if "error" in records:
+                            skipped.append(Skipped(source.file, records["error"]))
+                            bar.update(1)
+                            continue
+                        writer.add(records, source)
                         report.events += len(records["events"])
                         bar.update(1)
 
             seen: dict[str, str] = {}
-            batch: list[Article] = []
-            for item in iter_corpus(corpus_dir, encoding=encoding, max_bytes=max_bytes, **load_options):
+            batch: list[Source] = []
+            for item in iter_sources(corpus_dir, encoding=encoding, max_bytes=max_bytes, **load_options):
                 if isinstance(item, Skipped):
                     skipped.append(item)
                     bar.update(1)
@@ -595,9 +614,9 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
     return report
 
 
-def _slot(batch: list[Article], cache, executor: _Executor) -> tuple:
-    known = [cache.get(article.content_hash) if cache is not None else None for article in batch]
-    misses = [article for article, records in zip(batch, known) if records is None]
+def _slot(batch: list[Source], cache, executor: _Executor) -> tuple:
+    known = [cache.get(source.content_hash) if cache is not None else None for source in batch]
+    misses = [source for source, records in zip(batch, known) if records is None]
     return batch, known, executor.submit(misses) if misses else None
 
 

@@ -12,10 +12,8 @@ the kernel releases when the process dies, so a killed run leaves no stale
 lock). A second run refuses at once with :class:`OutputLockedError`, naming the
 lock file and the process holding it.
 
-Tables are written as fixed-size parts (one Parquet file per batch of
-articles) and concatenated at the end into one Parquet file per table, one row
-group per part, reading one part at a time: memory stays bounded by the batch,
-not the corpus.
+The tables themselves are streamed into the staging folder one Parquet row
+group at a time (see :mod:`workbench.engine`).
 """
 from __future__ import annotations
 
@@ -182,61 +180,3 @@ def _fsync_tree(folder: Path) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-
-
-class PartedTable:
-    """One table written as numbered Parquet parts, then joined into one file.
-
-    Parameters
-    ----------
-    staging : Path
-        The staging folder; parts go under ``staging/.parts/<name>/``.
-    name : str
-        Table name; the final file is ``staging/<name>.parquet``.
-    """
-
-    def __init__(self, staging: Path, name: str):
-        self.name = name
-        self.staging = staging
-        self.folder = staging / ".parts" / name
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.parts: list[Path] = []
-        self.rows = 0
-
-    def write_part(self, tables: list) -> None:
-        """Write the rows of ``tables`` (``pyarrow.Table``, each article's) as the next part (nothing for an
-        empty list). A column that is null in some tables takes the type it has in the others."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        if not tables:
-            return
-        table = pa.concat_tables(tables, promote_options="permissive")
-        path = self.folder / f"part-{len(self.parts):05d}.parquet"
-        pq.write_table(table, path)
-        self.parts.append(path)
-        self.rows += len(table)
-
-    def finish(self, empty_columns: list[str] | None = None) -> Path:
-        """Join the parts into ``<name>.parquet`` (one row group per part)."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        target = self.staging / f"{self.name}.parquet"
-        if not self.parts:
-            schema = pa.schema([(column, pa.string()) for column in (empty_columns or [])])
-            pq.write_table(schema.empty_table(), target)
-            return target
-        schemas = [pq.read_schema(path) for path in self.parts]
-        schema = pa.unify_schemas(schemas, promote_options="permissive")
-        names = list(dict.fromkeys(name for s in schemas for name in s.names))
-        schema = pa.schema([schema.field(name) for name in names])
-        with pq.ParquetWriter(target, schema) as writer:
-            for path in self.parts:
-                table = pq.read_table(path)
-                for field in schema:
-                    if field.name not in table.column_names:
-                        table = table.append_column(field, pa.nulls(len(table), field.type))
-                writer.write_table(table.select(schema.names).cast(schema))
-        shutil.rmtree(self.folder)
-        return target

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from functools import cache
 from typing import Any
 
 from .pipeline import ArticleAnnotation
@@ -15,6 +16,32 @@ from .pipeline import ArticleAnnotation
 #: Span attributes promoted to their own columns in the mentions table.
 MENTION_COLUMNS = ("role", "side", "surname_key", "precision", "relative", "country", "lat", "lon",
                    "wikidata", "sentence_index")
+
+
+_KEYS = {"article_id": "string", "file": "string", "published": "string"}
+
+#: Columns of the per-article tables a run writes, in order, with their Arrow types: every record
+#: below has exactly these keys, so that each article's rows can be built in the worker that
+#: annotated it and written without re-inferring types.
+TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "articles": {"article_id": "string", "file": "string", "path": "string", "published": "string",
+                 "published_source": "string", "title": "string", "n_chars": "int64",
+                 "body_start": "int64", "body_end": "int64", "chars_cut": "int64", "n_teasers": "int64",
+                 "regions": "string", "flags": "string", "content_hash": "string", "text": "string"},
+    "sentences": {**_KEYS, "sentence_index": "int64", "start": "int64", "end": "int64", "region": "string",
+                  "text": "string"},
+    "mentions": {**_KEYS, "start": "int64", "end": "int64", "text": "string", "kind": "string",
+                 "value": "string", **{column: "string" for column in MENTION_COLUMNS}, "lat": "float64",
+                 "lon": "float64", "sentence_index": "int64", "attrs": "string"},
+}
+
+
+@cache
+def table_schema(name: str):
+    """The ``pyarrow.Schema`` of table ``name`` (see :data:`TABLE_COLUMNS`)."""
+    import pyarrow as pa
+
+    return pa.schema([(column, getattr(pa, kind)()) for column, kind in TABLE_COLUMNS[name].items()])
 
 
 def article_record(annotation: ArticleAnnotation) -> dict[str, Any]:
