@@ -1,15 +1,17 @@
 """The annotation cache: one checked entry per article text and annotator version.
 
 An entry holds what :func:`workbench.engine.article_records` returns for one
-article: its Arrow tables, its event records with their prepared merge
-reports, and its summary line. It is keyed by the
-article's content hash and stored under a folder named after the annotator
-fingerprint, so a change to the code or to any knowledge file starts a fresh
-cache and stale annotations are never served.
+article: its table rows as Arrow record batches, its event records with their
+prepared merge reports, and its summary line. It is keyed by the article's
+content hash (SHA-256 of the text) and stored under a folder named after the
+annotator fingerprint, so a change to the code or to any knowledge file starts
+a fresh cache and stale annotations are never served.
 
-Entry layout: ``MAGIC`` (4 bytes), the SHA-256 of the payload (32 bytes), the
-payload length (8 bytes, big-endian), then the payload (a pickle). An entry
-whose checksum or length does not match is treated as missing and rewritten.
+Entry layout: ``MAGIC`` (4 bytes), the CRC-32 of the payload (4 bytes), the
+payload length (8 bytes, both big-endian), then the payload (a pickle). A
+CRC-32 catches what damages files by accident (truncation, flipped bits, a
+torn write) at a fraction of a cryptographic hash's cost. An entry whose
+checksum or length does not match is treated as missing and rewritten.
 Entries are written to a temporary file and renamed, so readers never see a
 half-written one. The cache is a local, trusted folder: do not point it at
 files from elsewhere.
@@ -20,14 +22,15 @@ import hashlib
 import os
 import pickle
 import struct
+import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .errors import WorkbenchError
 
-MAGIC = b"WBC1"
-_HEADER = struct.Struct(">4s32sQ")
+MAGIC = b"WBC2"
+_HEADER = struct.Struct(">4sIQ")
 
 #: Default cache folder, relative to the working directory.
 DEFAULT_CACHE_DIR = "data/interim/cache"
@@ -108,6 +111,10 @@ class AnnotationCache:
         """File of the entry for content hash ``key``."""
         return self.folder / (key[:8] if key.startswith("merge-") else key[:2]) / f"{key}.bin"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored for ``key`` (not whether it is whole: :meth:`get` checks that)."""
+        return self.path_for(key).exists()
+
     def get(self, key: str) -> Any | None:
         """The entry stored for ``key``, or None when missing or corrupt."""
         path = self.path_for(key)
@@ -172,7 +179,7 @@ class AnnotationCache:
 def encode_entry(value: Any) -> bytes:
     """Bytes of one cache entry: header with checksum and length, then the pickle."""
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return _HEADER.pack(MAGIC, hashlib.sha256(payload).digest(), len(payload)) + payload
+    return _HEADER.pack(MAGIC, zlib.crc32(payload), len(payload)) + payload
 
 
 def decode_entry(data: bytes) -> Any | None:
@@ -181,7 +188,7 @@ def decode_entry(data: bytes) -> Any | None:
         return None
     magic, checksum, length = _HEADER.unpack_from(data)
     payload = data[_HEADER.size:]
-    if magic != MAGIC or len(payload) != length or hashlib.sha256(payload).digest() != checksum:
+    if magic != MAGIC or len(payload) != length or zlib.crc32(payload) != checksum:
         return None
     try:
         return pickle.loads(payload)

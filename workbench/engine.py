@@ -199,6 +199,21 @@ def annotate_records(source: Source) -> dict[str, Any]:
         return {"error": f"annotation failed ({type(exc).__name__}: {exc})", "retry": True}
 
 
+#: An invented text annotated by :func:`warm_up`.
+WARM_UP_TEXT = (" date 2025-10-22 Hôm 21.10, Tổng thống Mỹ Donald Trump cho biết ông sẽ gặp Tổng thống Nga "
+                "Vladimir Putin tại Budapest.")
+
+
+def warm_up() -> str:
+    """Load what annotation loads on first use (models, knowledge files) by annotating an invented
+    text; this worker's annotator fingerprint."""
+    from .cache import annotator_fingerprint
+
+    text = WARM_UP_TEXT
+    annotate_records(Source("warm-up.txt", "", text, hashlib.sha256(text.encode()).hexdigest()))
+    return annotator_fingerprint()
+
+
 def annotate_batch(sources: list[Source]) -> tuple[str, list[dict[str, Any]]]:
     """The task a worker runs: this worker's annotator fingerprint and each text's records."""
     from .cache import annotator_fingerprint
@@ -231,17 +246,24 @@ class _Executor:
     def workers(self) -> int:
         return 1 if self.engine == "local" and self.jobs == 1 else max(self.jobs, 1)
 
+    def start(self) -> None:
+        """Start the local worker processes now rather than at the first task (they take a second to
+        load the models). A Dask engine starts at its first task."""
+        if self.engine == "local" and self.jobs > 1 and self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["workbench.engine", "workbench.pipeline"])
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
+            for _ in range(self.jobs):  # the pool forks one worker per task submitted
+                self._pool.submit(warm_up)
+
     def submit(self, batch: list[Source]):
         if self.engine == "local":
             if self.jobs == 1:
                 return _Done(batch)
-            if self._pool is None:
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
-
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["workbench.engine", "workbench.pipeline"])
-                self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
+            self.start()
             return self._pool.submit(annotate_batch, batch)
         if self._client is None:
             self._start_dask()
@@ -302,9 +324,12 @@ def _with_file(records: dict[str, Any], source: Source) -> tuple[dict[str, Any],
 
 class _Writer:
     """Streams records into the staging folder in name order: each table one Parquet file, written a
-    row group (``PART_ARTICLES`` articles) at a time."""
+    row group (``PART_ARTICLES`` articles) at a time, in a thread (pyarrow encodes off the GIL) while
+    the next group is gathered; at most one group waits to be written."""
 
     def __init__(self, staging: Path, cache=None):
+        from concurrent.futures import ThreadPoolExecutor
+
         import pyarrow.parquet as pq
 
         from .merge import Reports
@@ -319,6 +344,8 @@ class _Writer:
         self.tables = {name: pq.ParquetWriter(staging / f"{name}.parquet", table_schema(name))
                        for name in ("articles", "sentences", "mentions")}
         self.buffers: dict[str, list] = {name: [] for name in self.tables}
+        self.writing = ThreadPoolExecutor(1, thread_name_prefix="parquet")
+        self.pending = None
         self.reports = Reports(keep_keys=cache is not None)
         self.summary = (staging / ".summary.partial.jsonl").open("w", encoding="utf-8")
         self.in_buffer = 0
@@ -345,16 +372,30 @@ class _Writer:
     def flush(self) -> None:
         import pyarrow as pa
 
-        for name, buffer in self.buffers.items():
-            if buffer:
-                self.tables[name].write_table(pa.Table.from_batches(buffer))
-            buffer.clear()
+        group = {name: pa.Table.from_batches(buffer) for name, buffer in self.buffers.items() if buffer}
+        self._wait()
+        self.pending = self.writing.submit(self._write, group)
+        self.buffers = {name: [] for name in self.tables}
         self.in_buffer = 0
 
+    def _write(self, group: dict[str, Any]) -> None:
+        for name, table in group.items():
+            self.tables[name].write_table(table)
+
+    def _wait(self) -> None:
+        """Wait for the row group being written; its error, if any, is raised here."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
     def close_tables(self) -> None:
-        for table in self.tables.values():
-            if table.is_open:
-                table.close()
+        try:
+            self._wait()
+        finally:
+            self.writing.shutdown()
+            for table in self.tables.values():
+                if table.is_open:
+                    table.close()
 
     def finish(self, skipped: list[Skipped], corpus_dir: str, state: str = "", spans: int = 0,
                reports: int = 0) -> int:
@@ -423,7 +464,10 @@ class _Writer:
         return self.identity.hexdigest()
 
     def abandon(self) -> None:
-        self.close_tables()
+        try:
+            self.close_tables()
+        except Exception:  # the run is failing already; its own error is the one to report
+            pass
         if not self.summary.closed:
             self.summary.close()
 
@@ -433,9 +477,14 @@ OUTPUTS = ("articles.parquet", "sentences.parquet", "mentions.parquet", "events.
            "event_groups.parquet", "summary.jsonl", "load_report.jsonl")
 
 
-def corpus_state(corpus_dir: str | Path, encoding: str | None, max_bytes: int) -> str:
+def corpus_state(corpus_dir: str | Path, encoding: str | None, max_bytes: int,
+                 texts: list[str] | None = None) -> str:
     """A hash of everything the reader looks at: the entries' names and kinds, every ``.txt`` file's
-    bytes (its size alone above ``max_bytes``) and the reading options."""
+    bytes (its size alone above ``max_bytes``) and the reading options.
+
+    ``texts``, when given, receives the SHA-256 of each ``.txt`` file's bytes: for a UTF-8 file
+    without a BOM (most of a crawl), that is its content hash, the key of its cache entry.
+    """
     digest = hashlib.sha256(f"{encoding}\0{max_bytes}\n".encode())
     for path in sorted(Path(corpus_dir).iterdir(), key=lambda p: p.name):
         if path.name.startswith("."):
@@ -445,8 +494,13 @@ def corpus_state(corpus_dir: str | Path, encoding: str | None, max_bytes: int) -
         if path.suffix.lower() == ".txt" and path.is_file():
             try:
                 size = path.stat().st_size
-                digest.update(hashlib.sha256(path.read_bytes()).digest() if size <= max_bytes
-                              else f"size {size}".encode())
+                if size <= max_bytes:
+                    content = hashlib.sha256(path.read_bytes())
+                    digest.update(content.digest())
+                    if texts is not None:
+                        texts.append(content.hexdigest())
+                else:
+                    digest.update(f"size {size}".encode())
             except OSError as exc:
                 digest.update(f"unreadable {exc.errno}".encode())
     return digest.hexdigest()
@@ -537,12 +591,15 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
     skipped: list[Skipped] = []
     with OutputLock(out_path):
         recover(out_path)
-        state = corpus_state(corpus_dir, encoding, max_bytes) if Path(corpus_dir).is_dir() else ""
+        texts: list[str] = []
+        state = corpus_state(corpus_dir, encoding, max_bytes, texts) if Path(corpus_dir).is_dir() else ""
         previous = _up_to_date(out_path, state, fingerprint) if use_cache and state else None
         if previous is not None:
             previous.out, previous.engine, previous.jobs = str(out), engine, jobs
             previous.seconds = time.perf_counter() - started
             return previous
+        if cache is None or encoding or not all(map(cache.has, texts)):
+            executor.start()  # texts to annotate ahead: the workers load their models while the cache is read
         staging = staging_folder(out_path)
         writer = _Writer(staging, cache)
         bar = tqdm(total=_entries(corpus_dir), desc="annotate", unit="file", disable=not progress)
