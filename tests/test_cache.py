@@ -92,6 +92,25 @@ def test_cache_new_articles_only_are_annotated(corpus, tmp_path):
     assert (report.cached, report.annotated) == (12, 1)
 
 
+def test_cache_workers_start_only_when_some_text_is_missing(corpus, tmp_path, monkeypatch):
+    import shutil
+
+    import workbench.engine as engine_module
+
+    started = []
+    original = engine_module._Executor.start
+    monkeypatch.setattr(engine_module._Executor, "start", lambda self: (started.append(self.jobs), original(self)))
+    run_annotate(str(corpus), str(tmp_path / "o1"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    warm = run_annotate(str(corpus), str(tmp_path / "o2"), progress=False, jobs=2, cache_dir=tmp_path / "c")
+    assert warm.cached == 12 and started == [1]          # the jobs=1 cold run; no pool for a warm one
+    grown = tmp_path / "grown"
+    shutil.copytree(corpus, grown)
+    (grown / "zz_new.txt").write_text(" date 2025-08-16 Hôm 15.8, ông Trump gặp ông Putin tại Alaska.",
+                                      encoding="utf-8")
+    report = run_annotate(str(grown), str(tmp_path / "o3"), progress=False, jobs=2, cache_dir=tmp_path / "c")
+    assert (report.cached, report.annotated) == (12, 1) and started[1:2] == [2]
+
+
 def test_cache_disabled_reads_and_writes_nothing(corpus, tmp_path):
     report = run_annotate(str(corpus), str(tmp_path / "o"), progress=False, jobs=1, use_cache=False,
                           cache_dir=tmp_path / "c")
