@@ -212,3 +212,30 @@ def test_engine_text_that_is_not_an_article_is_cached_with_its_reason(tmp_path, 
     assert runs[0].parsed == ["a.txt", "b.txt"]
     assert runs[1].parsed == []  # both texts, the article and the reason, came from the cache
     assert (runs[1].annotated, runs[1].cached) == (0, 1)
+
+
+def test_engine_keeps_the_reports_out_of_the_collector_while_it_runs_and_gives_them_back(corpus, reference,
+                                                                                         tmp_path, monkeypatch):
+    import gc
+
+    seen: list[int] = []
+    add = engine._Writer.add
+
+    def spy(self, records, source):
+        seen.append(gc.get_freeze_count())
+        add(self, records, source)
+
+    monkeypatch.setattr(engine._Writer, "add", spy)
+    run_annotate(str(corpus), str(tmp_path / "out"), progress=False, jobs=1, cache_dir=tmp_path / "cache")
+    assert identical(reference, tmp_path / "out")
+    # batches of BATCH_ARTICLES: from the second batch on, what the run kept so far is frozen
+    assert seen[0] == 0 and seen[engine.BATCH_ARTICLES] > 0
+    assert gc.get_freeze_count() == 0
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(engine._Writer, "finish", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_annotate(str(corpus), str(tmp_path / "out2"), progress=False, jobs=1, cache_dir=tmp_path / "cache")
+    assert gc.get_freeze_count() == 0

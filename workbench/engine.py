@@ -43,6 +43,7 @@ Exit statuses of ``workbench annotate``
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -241,6 +242,11 @@ class _Executor:
             raise EngineError(engine, "unknown engine (use local or dask)")
         self.engine, self.jobs, self.scheduler = engine, jobs, scheduler
         self._pool = self._client = self._cluster = None
+
+    @property
+    def in_process(self) -> bool:
+        """Whether tasks run in this process."""
+        return self.engine == "local" and self.jobs == 1
 
     @property
     def workers(self) -> int:
@@ -628,6 +634,7 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                         writer.add(records, source)
                         report.events += len(records["events"])
                         bar.update(1)
+                    _freeze_survivors(collect=future is not None and executor.in_process)
 
             seen: dict[str, str] = {}
             batch: list[Source] = []
@@ -657,6 +664,7 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                                                  reports=report.events)
             swap_in(staging, out_path)
         finally:
+            gc.unfreeze()
             bar.close()
             executor.close()
             writer.abandon()
@@ -669,6 +677,21 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
     report.skipped = skipped
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _freeze_survivors(collect: bool) -> None:
+    """Move every object alive now out of the cyclic garbage collector's reach.
+
+    A run keeps every event report (records, merge views) until the merge: left in the collector's
+    generations, each full collection walks all of them again, and a warm run of 10,000 articles spent
+    a third of its time there. Frozen objects are still freed by reference counting, and the run
+    unfreezes them when it ends (:func:`gc.unfreeze`). Records read from the cache or from a worker
+    hold no reference cycles; when this process annotated (``collect``), its young garbage is
+    collected first, so that no cycle of it stays frozen until the end of the run.
+    """
+    if collect:
+        gc.collect(1)
+    gc.freeze()
 
 
 def _slot(batch: list[Source], cache, executor: _Executor) -> tuple:
