@@ -216,3 +216,35 @@ def test_cache_merge_resumes_when_later_articles_are_added(corpus, tmp_path):
     scratch = run_annotate(str(grown), str(tmp_path / "o3"), progress=False, jobs=1, use_cache=False)
     assert not scratch.merge_resumed
     assert identical(tmp_path / "o2", tmp_path / "o3")
+
+
+def test_cache_new_texts_are_sent_to_the_workers_before_the_cached_ones_are_read(corpus, tmp_path, monkeypatch):
+    import shutil
+
+    import workbench.engine as engine_module
+
+    run_annotate(str(corpus), str(tmp_path / "o1"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    grown = tmp_path / "grown"
+    shutil.copytree(corpus, grown)
+    texts = {"zz_new_1.txt": " date 2025-08-16 Hôm 15.8, ông Trump gặp ông Putin tại Alaska.",
+             "zz_new_2.txt": " date 2025-10-21 Cuộc gặp Trump - Putin tại Budapest đã bị hoãn.",
+             "zz_new_3.txt": " date 2025-10-21 Cuộc gặp Trump - Putin tại Budapest đã bị hoãn.",  # a duplicate
+             "zz_new_4.txt": ""}                                                                   # skipped
+    for name, text in texts.items():
+        (grown / name).write_text(text, encoding="utf-8")
+    events: list[tuple[str, list[str]]] = []
+    submit, get = engine_module._Executor.submit, AnnotationCache.get
+    monkeypatch.setattr(engine_module._Executor, "submit",
+                        lambda self, batch: (events.append(("sent", [s.file for s in batch])), submit(self, batch))[1])
+    monkeypatch.setattr(AnnotationCache, "get",
+                        lambda self, key: (events.append(("read", [key])), get(self, key))[1])
+    report = run_annotate(str(grown), str(tmp_path / "o2"), progress=False, jobs=2, cache_dir=tmp_path / "c")
+    assert (report.cached, report.annotated) == (12, 2)
+    # one task, sent before the first cached text was read, with the two distinct new texts only
+    assert events[0] == ("sent", ["zz_new_1.txt", "zz_new_2.txt"])
+    assert [kind for kind, _ in events].count("sent") == 1
+    assert {s.file: s.reason for s in report.skipped} == {"zz_new_3.txt": "duplicate of zz_new_2.txt",
+                                                          "zz_new_4.txt": "empty file"}
+    monkeypatch.undo()
+    scratch = run_annotate(str(grown), str(tmp_path / "o3"), progress=False, jobs=1, use_cache=False)
+    assert identical(tmp_path / "o2", tmp_path / "o3")

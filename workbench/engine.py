@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .corpus import DEFAULT_MAX_BYTES, Skipped, Source, iter_sources
+from .corpus import DEFAULT_MAX_BYTES, CorpusError, Skipped, Source, iter_sources, read_source
 from .errors import WorkbenchError
 
 TABLES = ("articles", "sentences", "mentions", "events")
@@ -63,6 +63,9 @@ TABLES = ("articles", "sentences", "mentions", "events")
 PART_ARTICLES = 500
 #: Articles per task sent to a worker.
 BATCH_ARTICLES = 16
+#: At most this many texts missing from the cache are sent to the workers ahead of their turn (see
+#: :func:`_send_ahead`); their records wait in memory, about 45 KB each.
+AHEAD_MAX = 2000
 #: Tasks in flight per worker.
 TASKS_PER_WORKER = 4
 
@@ -484,12 +487,12 @@ OUTPUTS = ("articles.parquet", "sentences.parquet", "mentions.parquet", "events.
 
 
 def corpus_state(corpus_dir: str | Path, encoding: str | None, max_bytes: int,
-                 texts: list[str] | None = None) -> str:
+                 texts: list[tuple[Path, str]] | None = None) -> str:
     """A hash of everything the reader looks at: the entries' names and kinds, every ``.txt`` file's
     bytes (its size alone above ``max_bytes``) and the reading options.
 
-    ``texts``, when given, receives the SHA-256 of each ``.txt`` file's bytes: for a UTF-8 file
-    without a BOM (most of a crawl), that is its content hash, the key of its cache entry.
+    ``texts``, when given, receives each ``.txt`` file's path and the SHA-256 of its bytes: for a
+    UTF-8 file without a BOM (most of a crawl), that is its content hash, the key of its cache entry.
     """
     digest = hashlib.sha256(f"{encoding}\0{max_bytes}\n".encode())
     for path in sorted(Path(corpus_dir).iterdir(), key=lambda p: p.name):
@@ -504,7 +507,7 @@ def corpus_state(corpus_dir: str | Path, encoding: str | None, max_bytes: int,
                     content = hashlib.sha256(path.read_bytes())
                     digest.update(content.digest())
                     if texts is not None:
-                        texts.append(content.hexdigest())
+                        texts.append((path, content.hexdigest()))
                 else:
                     digest.update(f"size {size}".encode())
             except OSError as exc:
@@ -597,15 +600,19 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
     skipped: list[Skipped] = []
     with OutputLock(out_path):
         recover(out_path)
-        texts: list[str] = []
+        texts: list[tuple[Path, str]] = []
         state = corpus_state(corpus_dir, encoding, max_bytes, texts) if Path(corpus_dir).is_dir() else ""
         previous = _up_to_date(out_path, state, fingerprint) if use_cache and state else None
         if previous is not None:
             previous.out, previous.engine, previous.jobs = str(out), engine, jobs
             previous.seconds = time.perf_counter() - started
             return previous
-        if cache is None or encoding or not all(map(cache.has, texts)):
+        misses = None if cache is None or encoding else [path for path, digest in texts if not cache.has(digest)]
+        if misses is None or misses:
             executor.start()  # texts to annotate ahead: the workers load their models while the cache is read
+        ahead: dict[str, _Ahead] = {}
+        if misses and len(misses) < len(texts) and len(misses) <= AHEAD_MAX and not executor.in_process:
+            ahead = _send_ahead(misses, corpus_dir, executor, cache, max_bytes)
         staging = staging_folder(out_path)
         writer = _Writer(staging, cache)
         bar = tqdm(total=_entries(corpus_dir), desc="annotate", unit="file", disable=not progress)
@@ -619,8 +626,8 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                     batch, known, future = slots.popleft()
                     computed = iter(_checked(future, fingerprint, engine) if future is not None else [])
                     for source, records in zip(batch, known):
-                        if records is None:
-                            records = next(computed)
+                        if records is None or isinstance(records, _Ahead):
+                            records = next(computed) if records is None else records.result(fingerprint, engine)
                             if cache is not None and not records.get("retry"):
                                 cache.put(source.content_hash, records)
                             if "error" not in records:
@@ -649,11 +656,11 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                     seen[item.content_hash] = item.file
                     batch.append(item)
                     if len(batch) == BATCH_ARTICLES:
-                        slots.append(_slot(batch, cache, executor))
+                        slots.append(_slot(batch, cache, executor, ahead))
                         batch = []
                         drain(limit)
             if batch:
-                slots.append(_slot(batch, cache, executor))
+                slots.append(_slot(batch, cache, executor, ahead))
             drain(0)
             bar.close()
             report.annotate_seconds = time.perf_counter() - started
@@ -694,10 +701,73 @@ def _freeze_survivors(collect: bool) -> None:
     gc.freeze()
 
 
-def _slot(batch: list[Source], cache, executor: _Executor) -> tuple:
+def _slot(batch: list[Source], cache, executor: _Executor, ahead: dict[str, "_Ahead"]) -> tuple:
+    """``(batch, known, future)``: each text's cached records, or its :class:`_Ahead` when it was sent
+    ahead, or None when it is in the task ``future`` sent now."""
     known = [cache.get(source.content_hash) if cache is not None else None for source in batch]
+    for i, source in enumerate(batch):
+        if known[i] is None and source.content_hash in ahead:
+            known[i] = ahead.pop(source.content_hash)
     misses = [source for source, records in zip(batch, known) if records is None]
     return batch, known, executor.submit(misses) if misses else None
+
+
+class _Task:
+    """A task sent ahead; its results are fetched once, when the first of its texts is reached."""
+
+    def __init__(self, future):
+        self.future = future
+        self.results: list[dict[str, Any]] | None = None
+
+
+class _Ahead:
+    """A text sent to the workers ahead of its turn: its task and its place in it."""
+
+    __slots__ = ("task", "index")
+
+    def __init__(self, task: _Task, index: int):
+        self.task, self.index = task, index
+
+    def result(self, fingerprint: str, engine: str) -> dict[str, Any]:
+        task = self.task
+        if task.results is None:
+            task.results = _checked(task.future, fingerprint, engine)
+        return task.results[self.index]
+
+
+def _send_ahead(paths: list[Path], corpus_dir: str | Path, executor: _Executor, cache,
+                max_bytes: int) -> dict[str, _Ahead]:
+    """Read the texts missing from the cache and send them to the workers now, before the cached
+    articles are read; their records by content hash.
+
+    New articles of a growing corpus usually sort after the old ones: in name order, the workers
+    would wait for the whole cache to be read, then annotate while this process waits. Sent ahead,
+    they are annotated while the cache is read. A file that cannot be read, or whose text turns out
+    to be cached (a file with a byte-order mark), is left to its turn.
+    """
+    ahead: dict[str, _Ahead] = {}
+    batch: list[Source] = []
+
+    def send() -> None:
+        task = _Task(executor.submit(batch))
+        for index, source in enumerate(batch):
+            ahead[source.content_hash] = _Ahead(task, index)
+
+    for path in paths:
+        try:
+            source = read_source(path, Path(corpus_dir), max_bytes=max_bytes)
+        except CorpusError:
+            continue
+        if source.content_hash in ahead or any(s.content_hash == source.content_hash for s in batch) \
+                or cache.has(source.content_hash):
+            continue
+        batch.append(source)
+        if len(batch) == BATCH_ARTICLES:
+            send()
+            batch = []
+    if batch:
+        send()
+    return ahead
 
 
 def _checked(future, fingerprint: str, engine: str) -> list[dict[str, Any]]:
