@@ -218,6 +218,33 @@ def test_cache_merge_resumes_when_later_articles_are_added(corpus, tmp_path):
     assert identical(tmp_path / "o2", tmp_path / "o3")
 
 
+def test_cache_merge_resumes_from_the_latest_run_even_when_its_merge_came_from_the_cache(corpus, tmp_path):
+    import re
+    import shutil
+
+    def published(path: Path) -> str:
+        return re.match(r" date (\d{4}-\d{2}-\d{2})", path.read_text(encoding="utf-8")).group(1)
+
+    files = sorted(corpus.glob("*.txt"), key=lambda p: (published(p), p.name))
+    later = tmp_path / "later"  # another folder: its reports are not the first ones of the corpus's
+    later.mkdir()
+    for path in files[6:]:
+        shutil.copy(path, later / path.name)
+    cache = tmp_path / "c"
+    run_annotate(str(corpus), str(tmp_path / "o1"), progress=False, jobs=1, cache_dir=cache)
+    run_annotate(str(later), str(tmp_path / "o2"), progress=False, jobs=1, cache_dir=cache)
+    again = run_annotate(str(corpus), str(tmp_path / "o3"), progress=False, jobs=1, cache_dir=cache)
+    assert again.cached == 12 and not again.merge_resumed  # its whole merge was in the cache
+    grown = tmp_path / "grown"
+    shutil.copytree(corpus, grown)
+    (grown / "zz_new.txt").write_text(" date 2030-01-02 Hôm 1.1, ông Trump điện đàm với ông Putin.",
+                                      encoding="utf-8")
+    resumed = run_annotate(str(grown), str(tmp_path / "o4"), progress=False, jobs=1, cache_dir=cache)
+    assert (resumed.cached, resumed.annotated) == (12, 1) and resumed.merge_resumed
+    scratch = run_annotate(str(grown), str(tmp_path / "o5"), progress=False, jobs=1, use_cache=False)
+    assert identical(tmp_path / "o4", tmp_path / "o5")
+
+
 def test_cache_new_texts_are_sent_to_the_workers_before_the_cached_ones_are_read(corpus, tmp_path, monkeypatch):
     import shutil
 

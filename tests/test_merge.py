@@ -374,9 +374,9 @@ def test_merge_stale_or_malformed_state_is_not_resumed(tmp_path):
         assert list(merged["event_id"]) == scratch
     # damage to the stored entry is caught by its checksum
     cache = AnnotationCache(tmp_path, "f")
-    cache.put_merge_state(state)
+    cache.put_merge_state("k", state)
     assert cache.get_merge_state() == state
-    path = cache.path_for("merge-state")
+    path = cache.path_for("merge-state-k")
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))

@@ -105,21 +105,26 @@ class AnnotationCache:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(str(self.root), f"cannot be created ({exc.strerror})") from exc
+        self._folder = str(self.folder)
         self.hits = self.misses = self.corrupt = 0
+
+    def _file(self, key: str) -> str:
+        # plain strings: a warm run looks up every article, and pathlib costs more than the lookup
+        return os.path.join(self._folder, key[:8] if key.startswith("merge-") else key[:2], key + ".bin")
 
     def path_for(self, key: str) -> Path:
         """File of the entry for content hash ``key``."""
-        return self.folder / (key[:8] if key.startswith("merge-") else key[:2]) / f"{key}.bin"
+        return Path(self._file(key))
 
     def has(self, key: str) -> bool:
         """Whether an entry is stored for ``key`` (not whether it is whole: :meth:`get` checks that)."""
-        return self.path_for(key).exists()
+        return os.path.exists(self._file(key))
 
     def get(self, key: str) -> Any | None:
         """The entry stored for ``key``, or None when missing or corrupt."""
-        path = self.path_for(key)
         try:
-            data = path.read_bytes()
+            with open(self._file(key), "rb") as handle:
+                data = handle.read()
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -167,13 +172,21 @@ class AnnotationCache:
         self.put(f"merge-{key}", (event_ids, buffer.getvalue()))
 
     def get_merge_state(self):
-        """The latest stored merge clustering state of this cache folder (see
-        :func:`workbench.merge.merge_events_resumable`), or None."""
-        return self.get("merge-state")
+        """The merge clustering state (see :func:`workbench.merge.merge_events_resumable`) of the
+        latest run of this cache folder, or None."""
+        latest = self.get("merge-latest")
+        return self.get(f"merge-state-{latest}") if isinstance(latest, str) else None
 
-    def put_merge_state(self, state) -> None:
-        """Store the merge clustering state of the latest run, replacing the previous one."""
-        self.put("merge-state", state)
+    def put_merge_state(self, key: str, state) -> None:
+        """Store the merge clustering state of the run whose merge key is ``key``, and make it the
+        latest run's."""
+        self.put(f"merge-state-{key}", state)
+        self.mark_latest_merge(key)
+
+    def mark_latest_merge(self, key: str) -> None:
+        """Make the run whose merge key is ``key`` the latest run (its merge was served from this
+        cache): the next run with new articles resumes from its clustering."""
+        self.put("merge-latest", key)
 
 
 def encode_entry(value: Any) -> bytes:

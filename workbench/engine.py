@@ -457,9 +457,10 @@ class _Writer:
                 merged = reports.table(ids)
                 if self.cache is not None:
                     self.cache.put_merge(self.merge_key(), ids, merged)
-                    self.cache.put_merge_state(merge_state)
+                    self.cache.put_merge_state(self.merge_key(), merge_state)
             else:
                 ids, merged = stored
+                self.cache.mark_latest_merge(self.merge_key())
             events = pd.DataFrame(reports.records)
             events["event_id"] = pd.Series(ids, index=events.index, dtype="object")
         else:
