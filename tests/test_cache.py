@@ -92,23 +92,70 @@ def test_cache_new_articles_only_are_annotated(corpus, tmp_path):
     assert (report.cached, report.annotated) == (12, 1)
 
 
+def test_cache_a_text_read_under_another_name_and_folder_is_labelled_with_its_own(corpus, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    run_annotate(str(corpus), str(tmp_path / "o1"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for path in sorted(corpus.glob("*.txt")):
+        shutil.copy(path, moved / f"renamed_{path.name}")
+    cached = run_annotate(str(moved), str(tmp_path / "o2"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    fresh = run_annotate(str(moved), str(tmp_path / "o3"), progress=False, jobs=1, use_cache=False)
+    assert cached.cached == 12 and fresh.annotated == 12
+    articles = pd.read_parquet(tmp_path / "o2" / "articles.parquet")
+    assert sorted(articles["path"]) == sorted(str(p) for p in moved.glob("*.txt"))
+    assert all(name.startswith("renamed_") for name in articles["file"])
+    for name in ("articles.parquet", "sentences.parquet", "mentions.parquet", "events.parquet", "summary.jsonl"):
+        assert (tmp_path / "o2" / name).read_bytes() == (tmp_path / "o3" / name).read_bytes(), name
+
+
 def test_cache_workers_start_only_when_some_text_is_missing(corpus, tmp_path, monkeypatch):
     import shutil
 
     import workbench.engine as engine_module
 
-    started = []
-    original = engine_module._Executor.start
-    monkeypatch.setattr(engine_module._Executor, "start", lambda self: (started.append(self.jobs), original(self)))
-    run_annotate(str(corpus), str(tmp_path / "o1"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    cold = run_annotate(str(corpus), str(tmp_path / "o1"), progress=False, jobs=2, cache_dir=tmp_path / "c")
+    assert cold.annotated == 12 and cold.workers == 2
     warm = run_annotate(str(corpus), str(tmp_path / "o2"), progress=False, jobs=2, cache_dir=tmp_path / "c")
-    assert warm.cached == 12 and started == [1]          # the jobs=1 cold run; no pool for a warm one
+    assert warm.cached == 12 and warm.workers == 0                 # no pool for a fully cached run
     grown = tmp_path / "grown"
     shutil.copytree(corpus, grown)
-    (grown / "zz_new.txt").write_text(" date 2025-08-16 Hôm 15.8, ông Trump gặp ông Putin tại Alaska.",
-                                      encoding="utf-8")
+    for number, place in enumerate(("Alaska", "Budapest")):
+        (grown / f"zz_new_{number}.txt").write_text(f" date 2025-08-16 Hôm 15.8, ông Trump gặp ông Putin tại {place}.",
+                                                    encoding="utf-8")
     report = run_annotate(str(grown), str(tmp_path / "o3"), progress=False, jobs=2, cache_dir=tmp_path / "c")
-    assert (report.cached, report.annotated) == (12, 1) and started[1:2] == [2]
+    assert (report.cached, report.annotated) == (12, 2) and report.workers == 2
+    # few texts to annotate beside many cached ones: one worker does them while the cache is read
+    monkeypatch.setattr(engine_module, "MISS_COST", 5)
+    shutil.rmtree(tmp_path / "c")
+    run_annotate(str(corpus), str(tmp_path / "o4"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    few = run_annotate(str(grown), str(tmp_path / "o5"), progress=False, jobs=2, cache_dir=tmp_path / "c")
+    assert (few.cached, few.annotated) == (12, 2) and few.workers == 1
+    assert identical(tmp_path / "o3", tmp_path / "o5")
+
+
+def test_cache_cached_texts_are_not_read_twice_and_a_damaged_entry_reads_its_text(corpus, tmp_path, monkeypatch):
+    import hashlib
+
+    import workbench.corpus as corpus_module
+
+    run_annotate(str(corpus), str(tmp_path / "o1"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    decoded: list[str] = []
+    decode = corpus_module.decode
+    monkeypatch.setattr(corpus_module, "decode", lambda data, file, encoding=None: (decoded.append(file),
+                                                                                      decode(data, file, encoding))[1])
+    warm = run_annotate(str(corpus), str(tmp_path / "o2"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert warm.cached == 12 and decoded == []     # hashed once for the corpus state, never decoded again
+    victim = sorted(corpus.glob("*.txt"))[3]
+    cache = AnnotationCache(tmp_path / "c")
+    entry = cache.path_for(hashlib.sha256(victim.read_bytes()).hexdigest())
+    entry.write_bytes(entry.read_bytes()[:200])    # still there, so taken as cached: found damaged when read
+    again = run_annotate(str(corpus), str(tmp_path / "o3"), progress=False, jobs=1, cache_dir=tmp_path / "c")
+    assert (again.cached, again.annotated) == (11, 1) and decoded == [victim.name]
+    assert identical(tmp_path / "o2", tmp_path / "o3")
 
 
 def test_cache_disabled_reads_and_writes_nothing(corpus, tmp_path):

@@ -111,16 +111,20 @@ class Source:
     """One file's text as read and decoded, before parsing.
 
     ``content_hash`` is the SHA-256 of the text (UTF-8): the key of the
-    article's annotations, whatever the file is called.
+    article's annotations, whatever the file is called. ``text`` is None when
+    the file was not read again because its text is known (see
+    :func:`iter_sources`).
     """
 
     file: str
     path: str
-    text: str
+    text: str | None
     content_hash: str
 
     def parse(self) -> Article:
         """The :class:`Article` of this text (:class:`CorpusError` for an impossible header)."""
+        if self.text is None:
+            raise ValueError(f"{self.file}: the text was not read (a known text)")
         article = parse_article(self.text, self.file)
         article.path = self.path
         return article
@@ -370,12 +374,18 @@ def read_article(path: Path, root: Path | None = None, *, encoding: str | None =
 
 
 def iter_sources(folder: str | Path, *, encoding: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source | Skipped]:
+                 max_bytes: int = DEFAULT_MAX_BYTES,
+                 known: Mapping[str, str] | None = None) -> Iterator[Source | Skipped]:
     """Every entry of a corpus folder, in name order: a Source (read, not parsed) or a Skipped.
 
     Only ``*.txt`` files are articles; anything else in the folder (subfolders,
     other extensions) is reported as skipped so that nothing goes unseen.
+    ``known`` maps names of regular ``.txt`` files no larger than ``max_bytes``
+    whose bytes were just read and found to be exactly the UTF-8 of a text
+    the caller already has, to that text's content hash: they are yielded
+    with ``text=None`` and not read again.
     """
+    known = known or {}
     root = Path(folder)
     if not root.is_dir():
         raise CorpusError(str(folder), "corpus folder does not exist" if not root.exists() else "not a folder")
@@ -387,6 +397,9 @@ def iter_sources(folder: str | Path, *, encoding: str | None = None,
             continue
         if path.suffix.lower() != ".txt":
             yield Skipped(path.name, f"not a .txt file ({path.suffix or 'no extension'})")
+            continue
+        if path.name in known:
+            yield Source(path.name, str(path), None, known[path.name])
             continue
         try:
             yield read_source(path, root, encoding=encoding, max_bytes=max_bytes)

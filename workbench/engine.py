@@ -43,6 +43,7 @@ Exit statuses of ``workbench annotate``
 """
 from __future__ import annotations
 
+import codecs
 import gc
 import hashlib
 import json
@@ -68,6 +69,9 @@ BATCH_ARTICLES = 16
 AHEAD_MAX = 2000
 #: Tasks in flight per worker.
 TASKS_PER_WORKER = 4
+#: Annotating a text costs about this many times what reading its cached records costs (measured on
+#: the bench corpus: about 20 ms against 0.3 ms an article); see :func:`_processes`.
+MISS_COST = 60
 
 
 class EngineError(WorkbenchError):
@@ -124,6 +128,7 @@ class RunReport:
     merge_seconds: float = 0.0
     merge_resumed: bool = False
     up_to_date: bool = False
+    workers: int = 0
 
     def line(self) -> str:
         """The one-line account, naming every skipped file and why."""
@@ -244,6 +249,7 @@ class _Executor:
         if engine not in ("local", "dask"):
             raise EngineError(engine, "unknown engine (use local or dask)")
         self.engine, self.jobs, self.scheduler = engine, jobs, scheduler
+        self.processes = 0 if engine == "local" and jobs == 1 else jobs
         self._pool = self._client = self._cluster = None
 
     @property
@@ -253,19 +259,22 @@ class _Executor:
 
     @property
     def workers(self) -> int:
-        return 1 if self.engine == "local" and self.jobs == 1 else max(self.jobs, 1)
+        """How many tasks run at once."""
+        return max(self.processes, 1)
 
-    def start(self) -> None:
+    def start(self, processes: int | None = None) -> None:
         """Start the local worker processes now rather than at the first task (they take a second to
-        load the models). A Dask engine starts at its first task."""
+        load the models): ``processes`` of them (at most ``jobs``, all by default). A Dask engine
+        starts at its first task."""
         if self.engine == "local" and self.jobs > 1 and self._pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            self.processes = min(self.jobs, processes or self.jobs)
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["workbench.engine", "workbench.pipeline"])
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context)
-            for _ in range(self.jobs):  # the pool forks one worker per task submitted
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
+            for _ in range(self.processes):  # the pool forks one worker per task submitted
                 self._pool.submit(warm_up)
 
     def submit(self, batch: list[Source]):
@@ -314,12 +323,10 @@ def _relabelled(batch, column: str, value: str):
 
 
 def _with_file(records: dict[str, Any], source: Source) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The records of a text, and its table batches, labelled with this file's name and path (a cached
-    text may have been annotated under another name)."""
+    """The records of a text, and its table batches, labelled with this file's name (a cached text may
+    have been annotated under another name); the ``path`` column is set by :class:`_Writer`."""
     batches = {name: None if data is None else read_batch(name, data) for name, data in records["batches"].items()}
     articles = batches["articles"]
-    if articles.column(articles.schema.get_field_index("path"))[0].as_py() != source.path:
-        batches["articles"] = _relabelled(articles, "path", source.path)
     if articles.column(articles.schema.get_field_index("file"))[0].as_py() == source.file:
         return records, batches
     for name, batch in batches.items():
@@ -353,6 +360,7 @@ class _Writer:
         self.tables = {name: pq.ParquetWriter(staging / f"{name}.parquet", table_schema(name))
                        for name in ("articles", "sentences", "mentions")}
         self.buffers: dict[str, list] = {name: [] for name in self.tables}
+        self.paths: list[str] = []  # the articles' paths, one per row of the articles buffer
         self.writing = ThreadPoolExecutor(1, thread_name_prefix="parquet")
         self.pending = None
         self.reports = Reports(keep_keys=cache is not None)
@@ -366,6 +374,7 @@ class _Writer:
         for name, buffer in self.buffers.items():
             if batches[name] is not None:
                 buffer.append(batches[name])
+        self.paths.append(source.path)
         for index, (event, prepared) in enumerate(zip(records["events"], records["reports"])):
             # a report is known by its file, text and place in the article: the annotator is the cache's
             key = hashlib.sha256(f"{source.file}\0{source.content_hash}\0{index}".encode()).digest()
@@ -382,9 +391,15 @@ class _Writer:
         import pyarrow as pa
 
         group = {name: pa.Table.from_batches(buffer) for name, buffer in self.buffers.items() if buffer}
+        if "articles" in group:  # where each file is now (a cached text may have been read elsewhere)
+            articles = group["articles"]
+            index = articles.schema.get_field_index("path")
+            group["articles"] = articles.set_column(index, articles.schema.field(index),
+                                                    pa.array(self.paths, pa.string()))
         self._wait()
         self.pending = self.writing.submit(self._write, group)
         self.buffers = {name: [] for name in self.tables}
+        self.paths = []
         self.in_buffer = 0
 
     def _write(self, group: dict[str, Any]) -> None:
@@ -492,8 +507,11 @@ def corpus_state(corpus_dir: str | Path, encoding: str | None, max_bytes: int,
     """A hash of everything the reader looks at: the entries' names and kinds, every ``.txt`` file's
     bytes (its size alone above ``max_bytes``) and the reading options.
 
-    ``texts``, when given, receives each ``.txt`` file's path and the SHA-256 of its bytes: for a
-    UTF-8 file without a BOM (most of a crawl), that is its content hash, the key of its cache entry.
+    ``texts``, when given, receives the path and the SHA-256 of the bytes of each regular ``.txt``
+    file no larger than ``max_bytes`` that does not start with a UTF-8 byte-order mark: when its
+    bytes are UTF-8 (most of a crawl), that is the content hash of its text, the key of its cache
+    entry. (The reader drops a byte-order mark, so the bytes of a file that has one are never its
+    text.)
     """
     digest = hashlib.sha256(f"{encoding}\0{max_bytes}\n".encode())
     for path in sorted(Path(corpus_dir).iterdir(), key=lambda p: p.name):
@@ -505,9 +523,10 @@ def corpus_state(corpus_dir: str | Path, encoding: str | None, max_bytes: int,
             try:
                 size = path.stat().st_size
                 if size <= max_bytes:
-                    content = hashlib.sha256(path.read_bytes())
+                    data = path.read_bytes()
+                    content = hashlib.sha256(data)
                     digest.update(content.digest())
-                    if texts is not None:
+                    if texts is not None and not data.startswith(codecs.BOM_UTF8):
                         texts.append((path, content.hexdigest()))
                 else:
                     digest.update(f"size {size}".encode())
@@ -608,9 +627,20 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
             previous.out, previous.engine, previous.jobs = str(out), engine, jobs
             previous.seconds = time.perf_counter() - started
             return previous
-        misses = None if cache is None or encoding else [path for path, digest in texts if not cache.has(digest)]
+        # texts whose bytes are those of a cached text (the key is the same) are not read again
+        hits: dict[str, str] = {}
+        misses: list[Path] | None = None
+        if cache is not None and not encoding:
+            misses = []
+            for path, digest in texts:
+                if cache.has(digest):
+                    hits[path.name] = digest
+                else:
+                    misses.append(path)
         if misses is None or misses:
-            executor.start()  # texts to annotate ahead: the workers load their models while the cache is read
+            # texts to annotate ahead: the workers load their models while the cache is read
+            executor.start(_processes(jobs, len(misses) if misses is not None else None, len(hits)))
+        report.workers = executor.processes if misses is None or misses else 0
         ahead: dict[str, _Ahead] = {}
         if misses and len(misses) < len(texts) and len(misses) <= AHEAD_MAX and not executor.in_process:
             ahead = _send_ahead(misses, corpus_dir, executor, cache, max_bytes)
@@ -644,9 +674,13 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                         bar.update(1)
                     _freeze_survivors(collect=future is not None and executor.in_process)
 
+            def reread(source: Source) -> Source:
+                return read_source(Path(source.path), Path(corpus_dir), max_bytes=max_bytes)
+
             seen: dict[str, str] = {}
             batch: list[Source] = []
-            for item in iter_sources(corpus_dir, encoding=encoding, max_bytes=max_bytes, **load_options):
+            for item in iter_sources(corpus_dir, encoding=encoding, max_bytes=max_bytes, known=hits,
+                                     **load_options):
                 if isinstance(item, Skipped):
                     skipped.append(item)
                     bar.update(1)
@@ -657,11 +691,11 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
                     seen[item.content_hash] = item.file
                     batch.append(item)
                     if len(batch) == BATCH_ARTICLES:
-                        slots.append(_slot(batch, cache, executor, ahead))
+                        slots.append(_slot(batch, cache, executor, ahead, reread))
                         batch = []
                         drain(limit)
             if batch:
-                slots.append(_slot(batch, cache, executor, ahead))
+                slots.append(_slot(batch, cache, executor, ahead, reread))
             drain(0)
             bar.close()
             report.annotate_seconds = time.perf_counter() - started
@@ -702,13 +736,36 @@ def _freeze_survivors(collect: bool) -> None:
     gc.freeze()
 
 
-def _slot(batch: list[Source], cache, executor: _Executor, ahead: dict[str, "_Ahead"]) -> tuple:
+def _processes(jobs: int, misses: int | None, hits: int) -> int:
+    """How many local worker processes to start for ``misses`` texts to annotate (None: unknown) beside
+    ``hits`` cached ones: all ``jobs``, but one when it annotates the misses in no more time than this
+    process takes to read the cached texts (a weekly update of a large corpus). Each worker costs
+    about a second to start and load its models, on cores this process is using meanwhile.
+
+    >>> _processes(2, 100, 10_000), _processes(2, 1_000, 10_000), _processes(2, None, 0)
+    (1, 2, 2)
+    """
+    if misses is None or misses * MISS_COST > hits:
+        return jobs
+    return 1
+
+
+def _slot(batch: list[Source], cache, executor: _Executor, ahead: dict[str, "_Ahead"], reread) -> tuple:
     """``(batch, known, future)``: each text's cached records, or its :class:`_Ahead` when it was sent
-    ahead, or None when it is in the task ``future`` sent now."""
+    ahead, or None when it is in the task ``future`` sent now.
+
+    A text that was not read because it was cached (``text`` None) is read now with ``reread`` when
+    its cache entry turns out damaged; the file's error, if it can no longer be read, is its record.
+    """
     known = [cache.get(source.content_hash) if cache is not None else None for source in batch]
     for i, source in enumerate(batch):
         if known[i] is None and source.content_hash in ahead:
             known[i] = ahead.pop(source.content_hash)
+        elif known[i] is None and source.text is None:
+            try:
+                batch[i] = reread(source)
+            except CorpusError as exc:
+                known[i] = {"error": exc.reason}
     misses = [source for source, records in zip(batch, known) if records is None]
     return batch, known, executor.submit(misses) if misses else None
 
