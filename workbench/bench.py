@@ -10,7 +10,8 @@ subprocesses, as a user would, and prints:
 * cold throughput (characters/s, whole process, default jobs) beside
   underthesea ``ner`` on the same sentences (one core), and the ratio;
 * the warm re-run time on the unchanged corpus (and its share of the cold run);
-* ``--jobs 1`` against ``--jobs 2`` (speed-up, and whether outputs are byte-identical);
+* ``--jobs 1`` against ``--jobs 2`` (speed-up of the fastest of ``--repeat`` runs of each, and
+  whether outputs are byte-identical);
 * the Dask engine on a LocalCluster (time, identical outputs or not);
 * the peak RSS of the whole process tree of the cold run.
 """
@@ -212,18 +213,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
     parser.add_argument("--skip", action="append", default=[], choices=("jobs", "dask", "ner"),
                         help="leave out a measurement (repeatable)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run --jobs 1 and --jobs 2 this many times each, alternately, and compare the "
+                             "fastest of each (default 1)")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error(f"--repeat must be at least 1, not {args.repeat}")
     with tempfile.TemporaryDirectory(prefix="workbench-bench-") as scratch:
         work = Path(args.workdir or scratch)
         work.mkdir(parents=True, exist_ok=True)
-        figures = measure(Path(args.corpus_dir), work, args.articles, set(args.skip))
+        figures = measure(Path(args.corpus_dir), work, args.articles, set(args.skip), args.repeat)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))
     return 0
 
 
-def measure(sample_dir: Path, work: Path, articles: int, skip: set[str]) -> dict:
-    """Run every bench step in ``work``, printing each figure as it comes."""
+def measure(sample_dir: Path, work: Path, articles: int, skip: set[str], repeat: int = 1) -> dict:
+    """Run every bench step in ``work``, printing each figure as it comes.
+
+    ``--jobs 1`` and ``--jobs 2`` run ``repeat`` times each, alternately, and the speed-up compares the
+    fastest run of each: on a shared machine a slow spell then weighs on neither side alone.
+    """
     corpus = work / "corpus"
     if corpus.exists():
         shutil.rmtree(corpus)
@@ -278,13 +288,24 @@ def measure(sample_dir: Path, work: Path, articles: int, skip: set[str]) -> dict
           f"\n  {line}")
     shutil.rmtree(grown)
     if "jobs" not in skip:
-        one, one_rss, one_line = run_cli("jobs 1", [str(corpus), "--out", str(fresh("out_j1")), "--no-cache", "--jobs", "1"])
-        two, two_rss, two_line = run_cli("jobs 2", [str(corpus), "--out", str(fresh("out_j2")), "--no-cache", "--jobs", "2"])
+        times: dict[str, list[float]] = {"1": [], "2": []}
+        peaks: dict[str, int] = {"1": 0, "2": 0}
+        lines: dict[str, str] = {}
+        for _ in range(repeat):
+            for jobs in ("1", "2"):
+                seconds, rss, lines[jobs] = run_cli(f"jobs {jobs}", [str(corpus), "--out", str(fresh(f"out_j{jobs}")),
+                                                                      "--no-cache", "--jobs", jobs])
+                times[jobs].append(seconds)
+                peaks[jobs] = max(peaks[jobs], rss)
+        one, two = min(times["1"]), min(times["2"])
         same = identical(work / "out_j1", work / "out_j2")
         figures.update(jobs1_s=one, jobs2_s=two, jobs_speedup=one / two, jobs_identical=same,
-                       jobs1_peak_rss_mb=one_rss / 2**20, jobs2_peak_rss_mb=two_rss / 2**20)
-        print(f"--jobs 1: {one:.1f} s; --jobs 2: {two:.1f} s; speed-up {one / two:.2f}×; "
-              f"byte-identical: {same}\n  {one_line}\n  {two_line}")
+                       jobs1_runs_s=times["1"], jobs2_runs_s=times["2"],
+                       jobs1_peak_rss_mb=peaks["1"] / 2**20, jobs2_peak_rss_mb=peaks["2"] / 2**20)
+        runs = "" if repeat == 1 else (f" (fastest of {repeat}: --jobs 1 " + ", ".join(f"{t:.1f}" for t in times["1"])
+                                       + " s; --jobs 2 " + ", ".join(f"{t:.1f}" for t in times["2"]) + " s)")
+        print(f"--jobs 1: {one:.1f} s; --jobs 2: {two:.1f} s; speed-up {one / two:.2f}×{runs}; "
+              f"byte-identical: {same}\n  {lines['1']}\n  {lines['2']}")
     if "dask" not in skip:
         seconds, rss, _ = run_cli("dask", [str(corpus), "--out", str(fresh("out_dask")), "--no-cache",
                                            "--engine", "dask", "--jobs", "2"])
