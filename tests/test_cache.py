@@ -312,10 +312,19 @@ def test_cache_new_texts_are_sent_to_the_workers_before_the_cached_ones_are_read
                         lambda self, batch: (events.append(("sent", [s.file for s in batch])), submit(self, batch))[1])
     monkeypatch.setattr(AnnotationCache, "get",
                         lambda self, key: (events.append(("read", [key])), get(self, key))[1])
+    import workbench.corpus as corpus_module
+
+    decoded: list[str] = []
+    decode = corpus_module.decode
+    monkeypatch.setattr(corpus_module, "decode", lambda data, file, encoding=None: (decoded.append(file),
+                                                                                      decode(data, file, encoding))[1])
     report = run_annotate(str(grown), str(tmp_path / "o2"), progress=False, jobs=2, cache_dir=tmp_path / "c")
     assert (report.cached, report.annotated) == (12, 2)
     # one task, sent before the first cached text was read, with the two distinct new texts only
     assert events[0] == ("sent", ["zz_new_1.txt", "zz_new_2.txt"])
+    # a text sent ahead is decoded once; the duplicate and the empty file, not sent, at their turn too
+    assert {name: decoded.count(name) for name in decoded} == {"zz_new_1.txt": 1, "zz_new_2.txt": 1,
+                                                                "zz_new_3.txt": 2, "zz_new_4.txt": 2}
     assert [kind for kind, _ in events].count("sent") == 1
     assert {s.file: s.reason for s in report.skipped} == {"zz_new_3.txt": "duplicate of zz_new_2.txt",
                                                           "zz_new_4.txt": "empty file"}

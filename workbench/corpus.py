@@ -22,7 +22,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from .errors import CorpusError
 from .text import CREDIT

@@ -627,7 +627,8 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
             previous.out, previous.engine, previous.jobs = str(out), engine, jobs
             previous.seconds = time.perf_counter() - started
             return previous
-        # texts whose bytes are those of a cached text (the key is the same) are not read again
+        # texts whose bytes are those of a cached text (the key is the same), and texts sent ahead,
+        # are not read again at their turn: file name → content hash
         hits: dict[str, str] = {}
         misses: list[Path] | None = None
         if cache is not None and not encoding:
@@ -643,7 +644,7 @@ def run_annotate(corpus_dir: str, out: str, progress: bool = True, *, jobs: int 
         report.workers = executor.processes if misses is None or misses else 0
         ahead: dict[str, _Ahead] = {}
         if misses and len(misses) < len(texts) and len(misses) <= AHEAD_MAX and not executor.in_process:
-            ahead = _send_ahead(misses, corpus_dir, executor, cache, max_bytes)
+            ahead = _send_ahead(misses, corpus_dir, executor, cache, max_bytes, sent=hits)
         staging = staging_folder(out_path)
         writer = _Writer(staging, cache)
         bar = tqdm(total=_entries(corpus_dir), desc="annotate", unit="file", disable=not progress)
@@ -794,14 +795,15 @@ class _Ahead:
 
 
 def _send_ahead(paths: list[Path], corpus_dir: str | Path, executor: _Executor, cache,
-                max_bytes: int) -> dict[str, _Ahead]:
+                max_bytes: int, sent: dict[str, str]) -> dict[str, _Ahead]:
     """Read the texts missing from the cache and send them to the workers now, before the cached
-    articles are read; their records by content hash.
+    articles are read; their records by content hash. ``sent`` receives the name and content hash
+    of each file sent, so that it is not read again at its turn.
 
     New articles of a growing corpus usually sort after the old ones: in name order, the workers
     would wait for the whole cache to be read, then annotate while this process waits. Sent ahead,
     they are annotated while the cache is read. A file that cannot be read, or whose text turns out
-    to be cached (a file with a byte-order mark), is left to its turn.
+    to be cached or sent already, is left to its turn.
     """
     ahead: dict[str, _Ahead] = {}
     batch: list[Source] = []
@@ -810,6 +812,7 @@ def _send_ahead(paths: list[Path], corpus_dir: str | Path, executor: _Executor, 
         task = _Task(executor.submit(batch))
         for index, source in enumerate(batch):
             ahead[source.content_hash] = _Ahead(task, index)
+            sent[source.file] = source.content_hash
 
     for path in paths:
         try:
